@@ -1,0 +1,29 @@
+"""privprep: turn raw tables into training-ready Parquet that is safe to share, and prove it."""
+
+from privprep.api import apply
+from privprep.engine import Result
+from privprep.errors import PolicyError, PrivprepError, Problem, ReasonCode
+from privprep.io.parquet import Source, open_source
+from privprep.policy import Policy, load_policy, parse_policy
+
+__all__ = [
+    "Policy",
+    "PolicyError",
+    "PrivprepError",
+    "Problem",
+    "ReasonCode",
+    "Result",
+    "Source",
+    "apply",
+    "load_policy",
+    "open_source",
+    "parse_policy",
+    "scan",
+]
+
+
+def scan(data, sample: int = 1000):  # type: ignore[no-untyped-def]
+    """Classify the columns of ``data`` (path or frame); see :func:`privprep.detect.scan`."""
+    from privprep.detect import scan as _scan
+
+    return _scan(open_source(data).frame, sample=sample)

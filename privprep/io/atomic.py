@@ -1,0 +1,43 @@
+"""Atomic file creation: write beside the target, fsync, rename; never a partial file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def temp_path(target: Path) -> Path:
+    """A hidden temporary name in the target's directory (same filesystem, so rename is atomic)."""
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_target(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it is fsynced and renamed onto ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(target)
+    try:
+        yield tmp
+        fsync_path(tmp)
+        os.replace(tmp, target)
+        fsync_path(target.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def commit(tmp: Path, target: Path) -> None:
+    """fsync ``tmp`` and rename it onto ``target`` (for writes staged across several steps)."""
+    fsync_path(tmp)
+    os.replace(tmp, target)
+    fsync_path(target.parent)

@@ -1,0 +1,153 @@
+"""compile(policy, schema) → Plan: what happens to every column. Pure: touches no data."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import polars as pl
+
+from privprep.errors import PrivprepError, Problem, ReasonCode
+from privprep.keys import MasterKey
+from privprep.policy.columns import Keep
+from privprep.policy.detection import Match
+from privprep.policy.model import Policy
+from privprep.transforms import Context, build
+
+KEYED_ACTIONS = {"pseudonymize", "fake", "shift_date"}
+
+
+class Finding(Protocol):
+    """What detection says of one column (see :mod:`privprep.detect`)."""
+
+    name: str
+    entity: str | None
+    score: float
+    evidence: dict[str, Any]
+
+    @property
+    def is_pii(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    name: str
+    dtype: pl.DataType
+    rule: Any
+    source: str  # policy | rule | unlisted | detected
+
+    @property
+    def action(self) -> str:
+        return self.rule.action
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.rule.model_dump(mode="json", by_alias=True, exclude={"action"})
+
+
+@dataclass(frozen=True)
+class Plan:
+    policy: Policy
+    schema: pl.Schema
+    columns: list[ColumnPlan]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def output_columns(self) -> list[ColumnPlan]:
+        return [c for c in self.columns if c.action != "drop"]
+
+    @property
+    def needs_key(self) -> bool:
+        return any(
+            c.action in KEYED_ACTIONS or getattr(c.rule, "with_", None) in {"fake", "pseudonymize"}
+            for c in self.columns
+        )
+
+    def projection(self, key: MasterKey) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
+        """Staged intermediates and the output expressions, in input column order."""
+        staged: dict[str, pl.Expr] = {}
+        outputs = []
+        for col in self.output_columns:
+            ctx = Context(col.name, self.schema, key, self.policy, staged)
+            outputs.append(build(col.rule, ctx))
+        return staged, outputs
+
+
+def unlisted_columns(policy: Policy, schema: pl.Schema) -> list[str]:
+    """Columns the policy does not name and no name rule selects: what detection must look at."""
+    return [c for c in schema if c not in policy.columns and _rule_for(policy, c, None) is None]
+
+
+def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding] | None = None) -> Plan:
+    """Decide every column's rule; all schema problems are reported together."""
+    findings = findings or {}
+    problems = [
+        Problem(f"columns.{name}", "the input has no such column")
+        for name in policy.columns
+        if name not in schema
+    ]
+    columns, warnings = [], []
+    for name, dtype in schema.items():
+        finding = findings.get(name)
+        if name in policy.columns:
+            columns.append(ColumnPlan(name, dtype, policy.columns[name], "policy"))
+            continue
+        rule = _rule_for(policy, name, finding)
+        if rule is not None:
+            columns.append(ColumnPlan(name, dtype, rule, "detected" if finding else "rule"))
+            continue
+        if finding is not None and finding.is_pii and policy.unlisted == "keep":
+            settle = policy.detect.on_undeclared_pii if policy.detect else "fail"
+            summary = _evidence_summary(finding)
+            if settle == "warn":
+                warnings.append(f"column {name!r} looks like {finding.entity} ({summary}) and is kept")
+            else:
+                problems.append(Problem(
+                    f"column {name}",
+                    f"not named in the policy but classified as {finding.entity} ({summary});"
+                    " name it under columns (e.g. fake, pseudonymize, drop) or add a rule",
+                ))  # fmt: skip
+                continue
+        if policy.unlisted == "fail":
+            problems.append(Problem(f"column {name}", "not named in the policy and unlisted: fail"))
+        elif policy.unlisted == "keep":
+            columns.append(ColumnPlan(name, dtype, Keep(), "unlisted"))
+    if problems:
+        raise _schema_error(problems)
+    return Plan(policy, schema, columns, warnings)
+
+
+def _rule_for(policy: Policy, name: str, finding: Finding | None) -> Any:
+    for rule in policy.rules:
+        if _matches(rule.match, name, finding):
+            return rule.action
+    return None
+
+
+def _matches(match: Match, name: str, finding: Finding | None) -> bool:
+    if match.name is not None and not fnmatch.fnmatchcase(name, match.name):
+        return False
+    if match.regex is not None and not re.search(match.regex, name):
+        return False
+    if match.entity is not None:
+        return finding is not None and finding.is_pii and finding.entity == match.entity
+    return True
+
+
+def _evidence_summary(finding: Finding) -> str:
+    parts = [f"score {finding.score:.2f}"]
+    parts += [f"{k}: {v}" for k, v in list(finding.evidence.items())[:3] if not isinstance(v, dict | list)]
+    return ", ".join(parts)
+
+
+def _schema_error(problems: list[Problem]) -> PrivprepError:
+    undeclared = any("classified as" in p.message for p in problems)
+    missing = any(p.message == "the input has no such column" for p in problems)
+    code = (
+        ReasonCode.COLUMN_MISSING if missing
+        else ReasonCode.UNDECLARED_PII if undeclared
+        else ReasonCode.UNLISTED_COLUMN
+    )  # fmt: skip
+    return PrivprepError(code, f"the policy does not fit the input ({len(problems)} problem(s))", problems)

@@ -1,0 +1,148 @@
+"""Column actions: what happens to one column. Short form ``col: drop`` is accepted."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from privprep.policy.base import Spec
+
+FAKE_KINDS = (
+    "name", "first_name", "last_name", "email", "phone", "address", "street", "city",
+    "postcode", "company", "username", "date_of_birth", "ip", "iban", "credit_card", "url",
+)  # fmt: skip
+FakeKind = Literal[
+    "name", "first_name", "last_name", "email", "phone", "address", "street", "city",
+    "postcode", "company", "username", "date_of_birth", "ip", "iban", "credit_card", "url",
+]  # fmt: skip
+Domain = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class Keep(Spec):
+    """Pass the column through unchanged."""
+
+    action: Literal["keep"] = "keep"
+
+
+class Drop(Spec):
+    """Remove the column from the output."""
+
+    action: Literal["drop"] = "drop"
+
+
+class Redact(Spec):
+    """Replace every non-null value with a constant string."""
+
+    action: Literal["redact"] = "redact"
+    text: str = "[REDACTED]"
+
+
+class Mask(Spec):
+    """Replace characters with ``char``, keeping ``keep_first``/``keep_last`` characters."""
+
+    action: Literal["mask"] = "mask"
+    keep_first: int = Field(0, ge=0)
+    keep_last: int = Field(0, ge=0)
+    char: str = Field("*", min_length=1, max_length=1)
+
+
+class Pseudonymize(Spec):
+    """Keyed HMAC-SHA256 token; columns sharing a ``domain`` share tokens."""
+
+    action: Literal["pseudonymize"] = "pseudonymize"
+    domain: Domain | None = None
+    length: int = Field(32, ge=16, le=64, description="hex characters kept")
+    prefix: str = ""
+
+
+class Fake(Spec):
+    """Realistic fake value, deterministic per (key, domain, value)."""
+
+    action: Literal["fake"] = "fake"
+    kind: FakeKind
+    locale: str = "en_US"
+    domain: Domain | None = None
+
+
+class Generalize(Spec):
+    """Coarsen a value: exactly one of ``to``, ``keep_prefix``, ``bins``, ``round_to``."""
+
+    action: Literal["generalize"] = "generalize"
+    to: Literal["year", "month", "decade"] | None = None
+    keep_prefix: int | None = Field(None, ge=0)
+    bins: list[float] | None = Field(None, min_length=1)
+    round_to: float | None = Field(None, gt=0)
+    top: float | None = None
+    bottom: float | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_method(self) -> Generalize:
+        methods = [m for m in ("to", "keep_prefix", "bins", "round_to") if getattr(self, m) is not None]
+        if len(methods) != 1:
+            raise ValueError(
+                "generalize needs exactly one of: to, keep_prefix, bins, round_to"
+                f" (got {', '.join(methods) or 'none'})"
+            )
+        if self.bins is not None and any(a >= b for a, b in zip(self.bins, self.bins[1:], strict=False)):
+            raise ValueError("bins must be strictly increasing")
+        if (self.top is not None or self.bottom is not None) and self.round_to is None:
+            raise ValueError("top and bottom go with round_to")
+        if self.top is not None and self.bottom is not None and self.bottom >= self.top:
+            raise ValueError("bottom must be below top")
+        return self
+
+
+class ShiftDate(Spec):
+    """Shift dates by a keyed offset in [-max_days, max_days], the same for every row of ``by``."""
+
+    action: Literal["shift_date"] = "shift_date"
+    max_days: int = Field(gt=0, le=3650)
+    by: str | None = None
+    domain: Domain | None = None
+
+
+class Scrub(Spec):
+    """Replace detected entity spans inside free text."""
+
+    action: Literal["scrub"] = "scrub"
+    entities: list[str] = Field(
+        default_factory=lambda: ["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION"], min_length=1
+    )
+    with_: Literal["redact", "mask", "fake", "pseudonymize", "tag"] = Field("tag", alias="with")
+    locale: str = "en_US"
+    domain: Domain | None = None
+
+
+ACTIONS = ("keep", "drop", "redact", "mask", "pseudonymize", "fake", "generalize", "shift_date", "scrub")
+
+
+def _action_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return value.get("action")
+    return getattr(value, "action", None)
+
+
+ColumnRule = Annotated[
+    Annotated[Keep, Tag("keep")]
+    | Annotated[Drop, Tag("drop")]
+    | Annotated[Redact, Tag("redact")]
+    | Annotated[Mask, Tag("mask")]
+    | Annotated[Pseudonymize, Tag("pseudonymize")]
+    | Annotated[Fake, Tag("fake")]
+    | Annotated[Generalize, Tag("generalize")]
+    | Annotated[ShiftDate, Tag("shift_date")]
+    | Annotated[Scrub, Tag("scrub")],
+    Discriminator(
+        _action_tag,
+        custom_error_type="unknown_action",
+        custom_error_message="unknown action; known: " + ", ".join(ACTIONS),
+    ),
+]
+
+
+def expand_short_form(value: Any) -> Any:
+    """``drop`` → ``{"action": "drop"}``; mappings pass through."""
+    return {"action": value} if isinstance(value, str) else value

@@ -1,0 +1,93 @@
+"""Load YAML into a :class:`Policy`, reporting every problem with its YAML path and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from privprep.errors import PolicyError, Problem
+from privprep.policy.model import Policy
+
+_NOUNS = {"kind": "fake kind", "action": "action", "to": "generalize target", "with": "scrub replacement"}
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate a policy file; raises :class:`PolicyError` listing all problems."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(f"cannot read policy {path}: {exc.strerror}") from None
+    return parse_policy(text, source=str(path))
+
+
+def parse_policy(text: str, source: str = "<policy>") -> Policy:
+    """Validate policy YAML text."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = Problem("", f"not valid YAML: {getattr(exc, 'problem', exc)}", line)
+        raise PolicyError(f"policy {source} is invalid", [problem]) from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"policy {source} is invalid", [Problem("", "expected a mapping at the top")])
+    try:
+        return Policy.model_validate({**data, "source_text": text})
+    except ValidationError as exc:
+        problems = [_problem(err, node) for err in exc.errors(include_url=False)]
+        raise PolicyError(f"policy {source} has {len(problems)} problem(s)", problems) from None
+
+
+def _problem(err: Any, root: yaml.Node | None) -> Problem:
+    path, line = _locate(err["loc"], root)
+    if err["type"] == "unknown_key":
+        key = err["ctx"]["key"]
+        key_path, key_line = _locate((*err["loc"], key), root)
+        if key_path.endswith(key):
+            path, line = key_path, key_line
+    return Problem(path, _message(err, path), line)
+
+
+def _message(err: Any, path: str) -> str:
+    kind, ctx = err["type"], err.get("ctx", {})
+    if kind == "literal_error":
+        noun = _NOUNS.get(path.rsplit(".", 1)[-1], "value")
+        allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
+        return f"unknown {noun} {err['input']!r}; known: {allowed}"
+    if kind == "unknown_action":
+        return f"unknown action {_tag(err['input'])!r}; {err['msg'].split('; ', 1)[1]}"
+    if kind == "missing":
+        return "required key is missing"
+    return err["msg"].removeprefix("Value error, ")
+
+
+def _tag(value: Any) -> Any:
+    return value.get("action") if isinstance(value, dict) else value
+
+
+def _locate(loc: tuple[Any, ...], root: yaml.Node | None) -> tuple[str, int | None]:
+    """Follow ``loc`` through the YAML node tree, skipping union tags it does not contain."""
+    parts: list[str] = []
+    node, line = root, (root.start_mark.line + 1 if root else None)
+    for step in loc:
+        child = _child(node, step)
+        if child is None:
+            continue
+        parts.append(str(step))
+        node, line = child, child.start_mark.line + 1
+    return ".".join(parts), line
+
+
+def _child(node: yaml.Node | None, step: Any) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == str(step):
+                return value
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return node.value[step]
+    return None

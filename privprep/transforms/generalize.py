@@ -1,0 +1,54 @@
+"""``generalize``: coarsen dates (year/month/decade), strings (prefix) and numbers (bins, rounding)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from privprep.policy.columns import Generalize
+from privprep.transforms.dates import as_date
+from privprep.transforms.registry import Context, register
+
+
+@register("generalize")
+def generalize(expr: pl.Expr, rule: Generalize, ctx: Context) -> pl.Expr:
+    if rule.to is not None:
+        return _date_to(as_date(expr, ctx), rule.to)
+    if rule.keep_prefix is not None:
+        if not (ctx.dtype == pl.String or ctx.dtype.is_integer()):
+            raise ctx.type_error("a string or integer column")
+        return expr.cast(pl.String).str.head(rule.keep_prefix)
+    if not ctx.dtype.is_numeric():
+        raise ctx.type_error("a numeric column")
+    if rule.bins is not None:
+        return _bin_labels(expr, rule.bins)
+    return _round_down(expr, rule, ctx)
+
+
+def _date_to(date: pl.Expr, to: str) -> pl.Expr:
+    """year → Int32 1984; decade → Int32 1980; month → String ``1984-03``."""
+    if to == "year":
+        return date.dt.year()
+    if to == "decade":
+        return (date.dt.year() // 10 * 10).cast(pl.Int32)
+    return date.dt.strftime("%Y-%m")
+
+
+def _fmt(edge: float) -> str:
+    return str(int(edge)) if float(edge).is_integer() else str(edge)
+
+
+def _bin_labels(expr: pl.Expr, bins: list[float]) -> pl.Expr:
+    """Half-open interval labels: ``<0``, ``[0, 18)``, ..., ``>=65``."""
+    labels = [f"<{_fmt(bins[0])}"]
+    labels += [f"[{_fmt(lo)}, {_fmt(hi)})" for lo, hi in zip(bins, bins[1:], strict=False)]
+    labels.append(f">={_fmt(bins[-1])}")
+    return expr.cut(bins, labels=labels, left_closed=True).cast(pl.String)
+
+
+def _round_down(expr: pl.Expr, rule: Generalize, ctx: Context) -> pl.Expr:
+    """Floor to a multiple of ``round_to``, then top/bottom-code; integer columns stay integer."""
+    step = rule.round_to or 1
+    rounded = (expr / step).floor() * step
+    if rule.top is not None or rule.bottom is not None:
+        rounded = rounded.clip(lower_bound=rule.bottom, upper_bound=rule.top)
+    return rounded.cast(ctx.dtype) if ctx.dtype.is_integer() else rounded
