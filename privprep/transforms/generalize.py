@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import polars as pl
 
 from privprep.policy.columns import Generalize
@@ -40,7 +42,7 @@ def _fmt(edge: float) -> str:
 def _bin_labels(expr: pl.Expr, bins: list[float]) -> pl.Expr:
     """Half-open interval labels: ``<0``, ``[0, 18)``, ..., ``>=65``."""
     labels = [f"<{_fmt(bins[0])}"]
-    labels += [f"[{_fmt(lo)}, {_fmt(hi)})" for lo, hi in zip(bins, bins[1:], strict=False)]
+    labels += [f"[{_fmt(lo)}, {_fmt(hi)})" for lo, hi in itertools.pairwise(bins)]
     labels.append(f">={_fmt(bins[-1])}")
     return expr.cut(bins, labels=labels, left_closed=True).cast(pl.String)
 
