@@ -70,9 +70,7 @@ def _phone(loc: str, d: np.ndarray, style: int) -> str:
             f"+44 20 7946 0{s[1:4]}",
         )[style % 4]
     if loc == "de_DE":
-        return (f"0049 30 {s[1:8]}", f"+49 30 {s[1:8]}", f"030 {s[1:8]}", f"+49 (0)89 {s[1:8]}")[
-            style % 4
-        ]
+        return (f"0049 30 {s[1:8]}", f"+49 30 {s[1:8]}", f"030 {s[1:8]}", f"+49 (0)89 {s[1:8]}")[style % 4]
     if loc == "fr_FR":
         p = f"{s[2:4]} {s[4:6]} {s[6:8]} {s[8:10]}"
         return (f"+33 1 {p}", f"01 {p}", f"0033 1 {p}")[style % 3]
@@ -80,7 +78,8 @@ def _phone(loc: str, d: np.ndarray, style: int) -> str:
         return (f"+34 91{s[1]} {s[2:5]} {s[5:8]}", f"91{s[1]} {s[2:5]} {s[5:8]}")[style % 2]
     if loc == "pl_PL":
         return (f"+48 22 {s[1:4]} {s[4:6]} {s[6:8]}", f"22 {s[1:4]} {s[4:6]} {s[6:8]}")[style % 2]
-    return (f"+81 3-{s[1:5]}-{s[5:9]}", f"03-{s[1:5]}-{s[5:9]}")[style % 2]
+    jp = f"{1 + int(d[1]) % 9}{s[2:5]}-{s[5:9]}"  # Tokyo subscriber numbers never start with 0
+    return (f"+81 3-{jp}", f"03-{jp}")[style % 2]
 
 
 def _luhn_cards(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -115,22 +114,16 @@ def _customers(rng: np.random.Generator, n: int, seed: int) -> pl.DataFrame:
         email.append(f"{_ascii(fn)}{sep}{_ascii(ln)}{len(email) % 97}@{f.free_email_domain()}")
     digits = rng.integers(0, 10, size=(n, 10))
     phone_style = rng.integers(0, 4, size=n)
-    phones = [
-        _phone(LOCALES[li], d, int(s)) for li, d, s in zip(locs, digits, phone_style, strict=True)
-    ]
+    phones = [_phone(LOCALES[li], d, int(s)) for li, d, s in zip(locs, digits, phone_style, strict=True)]
     age_days = rng.integers(18 * 365 + 5, 90 * 365, size=n)
     birth = [REF_DATE - timedelta(days=int(x)) for x in age_days]
-    ages = [
-        REF_DATE.year - b.year - ((REF_DATE.month, REF_DATE.day) < (b.month, b.day)) for b in birth
-    ]
+    ages = [REF_DATE.year - b.year - ((REF_DATE.month, REF_DATE.day) < (b.month, b.day)) for b in birth]
     salary = np.round(rng.lognormal(np.log(52_000), 0.45, size=n), 2)
     outlier = rng.random(n) < 0.006
     salary[outlier] = np.round(rng.uniform(260_000, 1_500_000, size=int(outlier.sum())), 2)
     zips = rng.integers(501, 99_951, size=n)
     plus4 = rng.integers(1000, 10_000, size=n)
-    zip_str = [
-        f"{z:05d}-{p}" if p % 7 == 0 else f"{z:05d}" for z, p in zip(zips, plus4, strict=True)
-    ]
+    zip_str = [f"{z:05d}-{p}" if p % 7 == 0 else f"{z:05d}" for z, p in zip(zips, plus4, strict=True)]
     ssn = [
         f"{a:03d}-{g:02d}-{s:04d}"
         for a, g, s in zip(
@@ -246,9 +239,7 @@ def _messy(rng: np.random.Generator, df: pl.DataFrame) -> pl.DataFrame:
             0.03,
             _vary(rng, n, [(0.35, gender.replace({"F": "female", "M": "male"})), (0.65, gender)]),
         ),
-        birth_date_str=_vary(
-            rng, n, [(0.245, bd.dt.strftime(f)) for f in dates] + [(0.02, garbage)]
-        ),
+        birth_date_str=_vary(rng, n, [(0.245, bd.dt.strftime(f)) for f in dates] + [(0.02, garbage)]),
         salary=_nulls(rng, n, 0.05, pl.col("salary")),
         ssn=_vary(rng, n, [(0.25, pl.col("ssn").str.replace_all("-", "")), (0.75, pl.col("ssn"))]),
         notes=_nulls(rng, n, 0.03, _vary(rng, n, [(1 / len(notes), e) for e in notes])),
@@ -260,9 +251,7 @@ def write_sample(df: pl.DataFrame, path: Path) -> None:
     """Write ``df`` as reproducible zstd Parquet via a temp file and atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    df.write_parquet(
-        tmp, compression="zstd", compression_level=9, statistics=True, row_group_size=10_000
-    )
+    df.write_parquet(tmp, compression="zstd", compression_level=9, statistics=True, row_group_size=10_000)
     os.replace(tmp, path)
 
 
@@ -277,10 +266,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     df = make_customers(args.rows, args.seed)
     write_sample(df, args.output)
-    print(
-        f"wrote {df.height} rows, {df.width} columns, "
-        f"{args.output.stat().st_size} bytes -> {args.output}"
-    )
+    print(f"wrote {df.height} rows, {df.width} columns, {args.output.stat().st_size} bytes -> {args.output}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from faker.config import AVAILABLE_LOCALES
+from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
 
 from privprep.policy.base import Spec
 
@@ -17,6 +18,15 @@ FakeKind = Literal[
     "postcode", "company", "username", "date_of_birth", "ip", "iban", "credit_card", "url",
 ]  # fmt: skip
 Domain = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+def _known_locale(locale: str) -> str:
+    if locale not in AVAILABLE_LOCALES:
+        raise ValueError(f"unknown locale {locale!r}; known: {', '.join(sorted(AVAILABLE_LOCALES))}")
+    return locale
+
+
+Locale = Annotated[str, AfterValidator(_known_locale)]
 
 
 class Keep(Spec):
@@ -61,7 +71,7 @@ class Fake(Spec):
 
     action: Literal["fake"] = "fake"
     kind: FakeKind
-    locale: str = "en_US"
+    locale: Locale = "en_US"
     domain: Domain | None = None
 
 
@@ -110,7 +120,7 @@ class Scrub(Spec):
         default_factory=lambda: ["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION"], min_length=1
     )
     with_: Literal["redact", "mask", "fake", "pseudonymize", "tag"] = Field("tag", alias="with")
-    locale: str = "en_US"
+    locale: Locale = "en_US"
     domain: Domain | None = None
 
 

@@ -1,0 +1,5 @@
+"""``python -m privprep`` runs the command line."""
+
+from privprep.cli import main
+
+main()
