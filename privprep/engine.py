@@ -77,41 +77,39 @@ def run(
         with state.stage("open"):
             source = open_source(data)
         _refuse_overwriting_input(source, target)
-        plan = compile_plan(policy, source.schema, detect_findings(state, source))
-        state.warnings.extend(plan.warnings)
-        master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
-        header = _header(run_id, started, policy, source, plan, master, data)
-        frame = _execute(state, plan, source, master or UNKEYED, header)
+        dp = dp_prepare(state, source)  # reserves the budget before any data is read
+        try:
+            plan = compile_plan(policy, source.schema, detect_findings(state, source))
+            state.warnings.extend(plan.warnings)
+            master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
+            header = _header(run_id, started, policy, source, plan, master, data)
+            table = _execute(state, plan, source, master or UNKEYED, header, dp)
+        except BaseException:
+            state.discard_temp_files()
+            if dp is not None:
+                dp.rollback()
+            raise
+        if dp is not None:
+            state.releases = [r.model_dump(mode="json") for r in dp.commit()]
     except BaseException as exc:
         state.failure = _failure(exc)
         log.append(assemble(header, state.outcome(now())))
         raise
     record = log.append(assemble(header, state.outcome(now())))
-    if isinstance(data, pd.DataFrame) and frame is not None:
-        return Result(run_id, target, frame.to_pandas(), record, log.path, state.released)
+    frame = table.to_pandas() if isinstance(data, pd.DataFrame) and table is not None else table
     return Result(run_id, target, frame, record, log.path, state.released)
 
 
 def _execute(
-    state: StepState, plan: Plan, source: Source, key: MasterKey, header: Header
+    state: StepState, plan: Plan, source: Source, key: MasterKey, header: Header, dp: Any
 ) -> pl.DataFrame | None:
-    dp = dp_prepare(state, source)
-    try:
-        staged, outputs = plan.projection(key)
-        frame = source.frame.with_columns(**staged).select(outputs)
-        table = write_output(state, frame, header)
-        if state.target is not None:
-            profile_step(state, source.frame, pl.scan_parquet(state.pending[0][0]))
-        if dp is not None:
-            dp_release(state, dp, header)
-        state.commit_files()
-    except BaseException:
-        state.discard_temp_files()
-        if dp is not None:
-            dp.rollback()
-        raise
+    """Transform, check and write; stage DP releases; rename every file only once all succeeded."""
+    staged, outputs = plan.projection(key)
+    table, written = write_output(state, source.frame.with_columns(**staged).select(outputs), header)
+    profile_step(state, source.frame, written)
     if dp is not None:
-        state.releases = [r.model_dump(mode="json") for r in dp.commit()]
+        dp_release(state, dp, header)
+    state.commit_files()
     return table
 
 

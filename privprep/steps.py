@@ -121,14 +121,20 @@ def sink(state: StepState, frame: pl.LazyFrame, target: Path, header: Header) ->
     return tmp
 
 
-def write_output(state: StepState, frame: pl.LazyFrame, header: Header) -> pl.DataFrame | None:
-    """Write the transformed table (or collect it, with no target), applying risk checks."""
+def write_output(
+    state: StepState, frame: pl.LazyFrame, header: Header
+) -> tuple[pl.DataFrame | None, pl.LazyFrame]:
+    """Write the transformed table (or collect it, with no target), applying risk checks.
+
+    Returns the collected table (in-memory runs only) and a lazy view of what was produced.
+    """
     policy, target = state.policy, state.target
     if target is None:
         with state.stage("transform"):
             table = frame.collect()
         kept = apply_checks(state, table.lazy()) if policy.checks else None
-        return kept.collect() if kept is not None else table
+        table = kept.collect() if kept is not None else table
+        return table, table.lazy()
     with state.stage("transform+write"):
         tmp = sink(state, frame, target, header)
     if policy.checks:
@@ -139,8 +145,9 @@ def write_output(state: StepState, frame: pl.LazyFrame, header: Header) -> pl.Da
                 filtered = sink(state, kept, target, header)
                 tmp.unlink()
                 tmp = filtered
-    state.output = FileInfo(path=str(target), sha256=sha256_file(tmp), rows=pq.read_metadata(tmp).num_rows)
-    return None
+    rows = pq.read_metadata(tmp).num_rows
+    state.output = FileInfo(path=str(target), sha256=sha256_file(tmp), rows=rows)
+    return None, pl.scan_parquet(tmp)
 
 
 def apply_checks(state: StepState, frame: pl.LazyFrame) -> pl.LazyFrame | None:

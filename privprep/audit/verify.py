@@ -59,6 +59,6 @@ def _check_output(record: dict[str, Any], number: int, result: Verification) -> 
     result.outputs_checked += 1
     if sha256_file(file) != expected:
         if read_privprep_metadata(file).get("run_id") == record.get("run_id"):
-            result.problems.append(f"record {number}: output {path} was modified after the run (hash differs)")
+            result.problems.append(f"record {number}: output {path} was modified after the run")
         else:
             result.notes.append(f"record {number}: output {path} was overwritten by a later run")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import signal
+from typing import NoReturn
+
 from privprep.cli import apply, audit, budget, detect, report  # noqa: F401  (registers commands)
 from privprep.cli.app import app
 
 
+def _interrupt(signum: int, frame: object) -> NoReturn:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    """Console entry point."""
+    """Console entry point; SIGTERM is handled like Ctrl-C so a stopped run cleans up and is audited."""
+    signal.signal(signal.SIGTERM, _interrupt)
     app()
 
 

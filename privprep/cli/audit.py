@@ -23,9 +23,10 @@ def list_runs(log: Path = LogOption) -> None:
     for record in _log(log).records():
         header, result = record["header"], record["result"]
         style = "green" if result["status"] == "success" else "red"
+        reason = f" ({result['reason_code']})" if result["reason_code"] else ""
         table.add_row(
             record["run_id"], header["started_at"], header["policy"]["name"],
-            f"[{style}]{result['status']}[/]" + (f" ({result['reason_code']})" if result["reason_code"] else ""),
+            f"[{style}]{result['status']}[/]{reason}",
             str(header["input"].get("rows")), str((result.get("output") or {}).get("rows")),
         )  # fmt: skip
     out.print(table)

@@ -49,7 +49,8 @@ def open_source(data: Data) -> Source:
     try:
         meta = pq.read_metadata(path)
     except Exception as exc:
-        raise fail(ReasonCode.INPUT_INVALID, f"input {path} is not a readable Parquet file ({type(exc).__name__})") from None
+        reason = type(exc).__name__
+        raise fail(ReasonCode.INPUT_INVALID, f"input {path} is not readable Parquet ({reason})") from None
     frame = pl.scan_parquet(path)
     schema = frame.collect_schema()
     if not schema:
