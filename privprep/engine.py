@@ -7,6 +7,7 @@ Every run, failed or not, appends one record to the audit log.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from privprep.steps import (
     write_output,
 )
 
+DEBUG = os.environ.get("PRIVPREP_DEBUG") == "1"
 UNKEYED = MasterKey(b"\0" * 32)  # stands in where no keyed action runs; never used to derive
 
 
@@ -94,6 +96,9 @@ def run(
     except BaseException as exc:
         state.failure = _failure(exc)
         log.append(assemble(header, state.outcome(now())))
+        if isinstance(exc, Exception) and not isinstance(exc, PrivprepError) and not DEBUG:
+            # Library messages can quote data values: keep only the type (PRIVPREP_DEBUG=1 keeps all).
+            raise PrivprepError(ReasonCode.INTERNAL, state.failure[1]) from None
         raise
     record = log.append(assemble(header, state.outcome(now())))
     frame = table.to_pandas() if isinstance(data, pd.DataFrame) and table is not None else table

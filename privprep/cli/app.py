@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -42,5 +43,11 @@ def user_errors(fn: F) -> F:
         except KeyboardInterrupt:
             err.print("interrupted; nothing was written")
             raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get("PRIVPREP_DEBUG") == "1":
+                raise
+            # Library messages may quote data values: show the type only.
+            err.print(f"internal error ({type(exc).__name__}); rerun with PRIVPREP_DEBUG=1 for details")
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
