@@ -25,6 +25,7 @@ from privprep.audit.record import (
     versions,
 )
 from privprep.audit.store import DEFAULT_NAME, AuditLog
+from privprep.checks import quasi_identifier_warnings
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.parquet import Data, Source, open_source
 from privprep.keys import MasterKey, resolve_key
@@ -81,8 +82,10 @@ def run(
         _refuse_overwriting_input(source, target)
         dp = dp_prepare(state, source)  # reserves the budget before any data is read
         try:
-            plan = compile_plan(policy, source.schema, detect_findings(state, source))
+            findings = detect_findings(state, source)
+            plan = compile_plan(policy, source.schema, findings)
             state.warnings.extend(plan.warnings)
+            state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
             master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
             header = _header(run_id, started, policy, source, plan, master, data)
             table = _execute(state, plan, source, master or UNKEYED, header, dp)
@@ -110,7 +113,9 @@ def _execute(
 ) -> pl.DataFrame | None:
     """Transform, check and write; stage DP releases; rename every file only once all succeeded."""
     staged, outputs = plan.projection(key)
-    table, written = write_output(state, source.frame.with_columns(**staged).select(outputs), header)
+    table, written = write_output(
+        state, source.frame.with_columns(**staged).select(outputs), header, before=source.frame
+    )
     profile_step(state, source.frame, written)
     if dp is not None:
         dp_release(state, dp, header)

@@ -13,6 +13,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from privprep.audit.record import FileInfo, Header, Outcome
+from privprep.errors import PrivprepError
 from privprep.io.atomic import commit, temp_path
 from privprep.io.parquet import Source, privprep_metadata, sha256_file
 from privprep.plan import unlisted_columns
@@ -122,7 +123,7 @@ def sink(state: StepState, frame: pl.LazyFrame, target: Path, header: Header) ->
 
 
 def write_output(
-    state: StepState, frame: pl.LazyFrame, header: Header
+    state: StepState, frame: pl.LazyFrame, header: Header, before: pl.LazyFrame | None = None
 ) -> tuple[pl.DataFrame | None, pl.LazyFrame]:
     """Write the transformed table (or collect it, with no target), applying risk checks.
 
@@ -132,14 +133,14 @@ def write_output(
     if target is None:
         with state.stage("transform"):
             table = frame.collect()
-        kept = apply_checks(state, table.lazy()) if policy.checks else None
+        kept = apply_checks(state, table.lazy(), before) if policy.checks else None
         table = kept.collect() if kept is not None else table
         return table, table.lazy()
     with state.stage("transform+write"):
         tmp = sink(state, frame, target, header)
     if policy.checks:
         with state.stage("checks"):
-            kept = apply_checks(state, pl.scan_parquet(tmp))
+            kept = apply_checks(state, pl.scan_parquet(tmp), before)
             if kept is not None:
                 state.pending.remove((tmp, target))
                 filtered = sink(state, kept, target, header)
@@ -150,14 +151,20 @@ def write_output(
     return None, pl.scan_parquet(tmp)
 
 
-def apply_checks(state: StepState, frame: pl.LazyFrame) -> pl.LazyFrame | None:
+def apply_checks(
+    state: StepState, frame: pl.LazyFrame, before: pl.LazyFrame | None = None
+) -> pl.LazyFrame | None:
     """Run the policy's risk checks; returns the frame minus suppressed rows, if any were."""
     from privprep.checks import run_checks
 
-    outcome = run_checks(state.policy.checks, frame)
+    try:
+        outcome = run_checks(state.policy.checks, frame, before=before)
+    except PrivprepError as exc:
+        state.checks = exc.details.get("checks")  # a failed check's numbers go into the audit record
+        raise
     state.checks = outcome.record
     state.warnings.extend(outcome.warnings)
-    return frame.filter(outcome.keep) if outcome.keep is not None else None
+    return outcome.suppress(frame) if outcome.suppress is not None else None
 
 
 def profile_step(state: StepState, before: pl.LazyFrame, after: pl.LazyFrame) -> None:

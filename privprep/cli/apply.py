@@ -41,9 +41,10 @@ def apply(
         err.print(f"[yellow]warning[/]: {warning}", markup=True, highlight=False)
     out.print(f"  audit record appended to {result.audit_log}")
     if report is not None:
+        from privprep.audit import AuditLog
         from privprep.report import write_report
 
-        write_report(result.record, report)
+        write_report(result.record, report, log=AuditLog(result.audit_log))
         out.print(f"  report: {report}")
 
 
