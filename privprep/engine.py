@@ -79,7 +79,7 @@ def run(
     try:
         with state.stage("open"):
             source = open_source(data)
-        _refuse_overwriting_input(source, target)
+        _check_target(source, target)
         dp = dp_prepare(state, source)  # reserves the budget before any data is read
         try:
             findings = detect_findings(state, source)
@@ -113,9 +113,14 @@ def _execute(
 ) -> pl.DataFrame | None:
     """Transform, check and write; stage DP releases; rename every file only once all succeeded."""
     staged, outputs = plan.projection(key)
-    table, written = write_output(
-        state, source.frame.with_columns(**staged).select(outputs), header, before=source.frame
-    )
+    try:
+        table, written = write_output(
+            state, source.frame.with_columns(**staged).select(outputs), header, before=source.frame
+        )
+    except pl.exceptions.ComputeError as exc:
+        if source.path is None or not str(exc).startswith("parquet"):
+            raise
+        raise fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages") from None
     profile_step(state, source.frame, written)
     if dp is not None:
         dp_release(state, dp, header)
@@ -142,9 +147,13 @@ def _audit_path(policy: Policy, target: Path | None, explicit: str | Path | None
     return (target.parent if target else Path.cwd()) / DEFAULT_NAME
 
 
-def _refuse_overwriting_input(source: Source, target: Path | None) -> None:
-    if source.path is not None and target is not None and target.resolve() == source.path.resolve():
+def _check_target(source: Source, target: Path | None) -> None:
+    if target is None:
+        return
+    if source.path is not None and target.resolve() == source.path.resolve():
         raise fail(ReasonCode.OUTPUT_FAILED, f"output {target} is the input file; choose another path")
+    if target.is_dir():
+        raise fail(ReasonCode.OUTPUT_FAILED, f"output {target} is a directory; name a file")
 
 
 def _header(

@@ -11,7 +11,7 @@ import polars as pl
 
 from privprep.errors import PrivprepError, Problem, ReasonCode
 from privprep.keys import MasterKey
-from privprep.policy.columns import Keep
+from privprep.policy.columns import Drop, Keep
 from privprep.policy.detection import Match
 from privprep.policy.model import Policy
 from privprep.transforms import Context, build
@@ -112,8 +112,9 @@ def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding]
                 continue
         if policy.unlisted == "fail":
             problems.append(Problem(f"column {name}", "not named in the policy and unlisted: fail"))
-        elif policy.unlisted == "keep":
-            columns.append(ColumnPlan(name, dtype, Keep(), "unlisted"))
+        else:
+            rule = Drop() if policy.unlisted == "drop" else Keep()
+            columns.append(ColumnPlan(name, dtype, rule, "unlisted"))
     if problems:
         raise _schema_error(problems)
     return Plan(policy, schema, columns, warnings)

@@ -13,7 +13,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from privprep.audit.record import FileInfo, Header, Outcome
-from privprep.errors import PrivprepError
+from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import commit, temp_path
 from privprep.io.parquet import Source, privprep_metadata, sha256_file
 from privprep.plan import unlisted_columns
@@ -72,8 +72,12 @@ class StepState:
         )
 
     def commit_files(self) -> None:
+        """Rename every staged file onto its target."""
         for tmp, target in self.pending:
-            commit(tmp, target)
+            try:
+                commit(tmp, target)
+            except OSError as exc:
+                raise fail(ReasonCode.OUTPUT_FAILED, f"cannot write {target}: {exc.strerror}") from None
         self.pending.clear()
 
     def discard_temp_files(self) -> None:

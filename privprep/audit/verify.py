@@ -8,7 +8,7 @@ from typing import Any
 
 from privprep.audit.chain import GENESIS, record_hash_ok
 from privprep.audit.store import AuditLog
-from privprep.io.parquet import read_privprep_metadata, sha256_file
+from privprep.io.parquet import sha256_file
 
 
 @dataclass
@@ -29,8 +29,9 @@ class Verification:
 def verify_log(log: AuditLog, *, check_outputs: bool = True) -> Verification:
     """Detect edited, deleted, reordered or inserted records and outputs that changed since."""
     result = Verification()
+    records = log.records()
     prev = GENESIS
-    for number, record in enumerate(log.records(), start=1):
+    for number, record in enumerate(records, start=1):
         result.records += 1
         run = record.get("run_id", "?")
         if not record_hash_ok(record):
@@ -41,24 +42,32 @@ def verify_log(log: AuditLog, *, check_outputs: bool = True) -> Verification:
                 " (a record was deleted, inserted or reordered)"
             )
         prev = record.get("hash", "")
-        if check_outputs:
-            _check_output(record, number, result)
     result.head = prev
+    if check_outputs:
+        _check_outputs(records, result)
     return result
 
 
-def _check_output(record: dict[str, Any], number: int, result: Verification) -> None:
-    output = (record.get("result") or {}).get("output") or {}
-    path, expected = output.get("path"), output.get("sha256")
-    if record.get("result", {}).get("status") != "success" or not path or not expected:
-        return
-    file = Path(path)
-    if not file.exists():
+def _check_outputs(records: list[dict[str, Any]], result: Verification) -> None:
+    """Check each output path against the last successful record that wrote it."""
+    latest: dict[str, tuple[int, dict[str, Any]]] = {}
+    for number, record in enumerate(records, start=1):
+        outcome = record.get("result") or {}
+        output = outcome.get("output") or {}
+        if outcome.get("status") == "success" and output.get("path") and output.get("sha256"):
+            path = output["path"]
+            if path in latest:
+                result.notes.append(f"record {latest[path][0]}: output {path} was overwritten by a later run")
+            latest[path] = (number, output)
+    for number, output in latest.values():
+        _check_output(number, output, result)
+
+
+def _check_output(number: int, output: dict[str, Any], result: Verification) -> None:
+    path = Path(output["path"])
+    if not path.is_file():
         result.notes.append(f"record {number}: output {path} no longer exists (not checked)")
         return
     result.outputs_checked += 1
-    if sha256_file(file) != expected:
-        if read_privprep_metadata(file).get("run_id") == record.get("run_id"):
-            result.problems.append(f"record {number}: output {path} was modified after the run")
-        else:
-            result.notes.append(f"record {number}: output {path} was overwritten by a later run")
+    if sha256_file(path) != output["sha256"]:
+        result.problems.append(f"record {number}: output {path} was modified after the run")

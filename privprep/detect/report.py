@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 FREE_TEXT = "FREE_TEXT"
 """Entity of a free-text column in which detection found personal data (see ``evidence.contains``)."""
 
+FEATURES = frozenset({"gazetteer", "phonenumbers", "checksums"})
+"""privprep's additions to Presidio, each measured on/off by ``bench/eval_detect.py``."""
+
 QUASI_IDENTIFIERS = frozenset({"DATE_OF_BIRTH", "ZIP_CODE", "GENDER", "AGE", "DATE_TIME"})
 """Entities that identify only in combination: flagged for the risk gate, not as PII."""
 

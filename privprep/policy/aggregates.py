@@ -5,8 +5,23 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from privprep.policy.base import Spec
+
+U32_MAX = 2**32 - 1
+
+
+def _require(data: Any, key: str, what: str) -> Any:
+    """Name a missing clipping range / candidate list and why it is never inferred."""
+    if isinstance(data, dict) and key not in data:
+        raise PydanticCustomError(
+            f"missing_{key}",
+            "{key} are required: {what}; privprep never infers them from the private data,"
+            " which would leak it",
+            {"key": key, "what": what},
+        )
+    return data
 
 
 class PrivacyUnit(Spec):
@@ -24,6 +39,13 @@ class PrivacyUnit(Spec):
             raise ValueError("privacy_unit needs {rows: N} or both column and max_rows")
         return self
 
+    @property
+    def key(self) -> str:
+        """Stable text form, pinned in the budget ledger: ``column=customer_id,max_rows=5``."""
+        if self.rows is not None:
+            return f"rows={self.rows}"
+        return f"column={self.column},max_rows={self.max_rows}"
+
 
 class Budget(Spec):
     """Total privacy loss allowed for a dataset and unit, across all runs."""
@@ -36,16 +58,28 @@ class Count(Spec):
     kind: Literal["count"] = "count"
 
 
-class Sum(Spec):
+class _Bounded(Spec):
+    column: str
+    bounds: tuple[float, float]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounds_given(cls, data: Any) -> Any:
+        return _require(data, "bounds", "a [lower, upper] range every value is clipped to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Bounded:
+        if not self.bounds[0] < self.bounds[1]:
+            raise ValueError("bounds must be [lower, upper] with lower < upper")
+        return self
+
+
+class Sum(_Bounded):
     kind: Literal["sum"] = "sum"
-    column: str
-    bounds: tuple[float, float]
 
 
-class Mean(Spec):
+class Mean(_Bounded):
     kind: Literal["mean"] = "mean"
-    column: str
-    bounds: tuple[float, float]
 
 
 class Quantile(Spec):
@@ -53,6 +87,17 @@ class Quantile(Spec):
     column: str
     alpha: float = Field(0.5, gt=0, lt=1)
     candidates: list[float] = Field(min_length=2)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _candidates_given(cls, data: Any) -> Any:
+        return _require(data, "candidates", "the public values the released quantile is chosen from")
+
+    @model_validator(mode="after")
+    def _increasing(self) -> Quantile:
+        if any(b <= a for a, b in zip(self.candidates, self.candidates[1:], strict=False)):
+            raise ValueError("candidates must be strictly increasing")
+        return self
 
 
 _METRIC_KEYS = {"sum": "sum", "mean": "mean", "median": "quantile", "quantile": "quantile"}
@@ -83,16 +128,40 @@ class Release(Spec):
     epsilon: float = Field(gt=0)
     delta: float = Field(0.0, ge=0, lt=1)
     group_by: list[str] = Field(default_factory=list)
-    keys: list[Any] | None = None
-    max_groups: int = Field(100, ge=1)
+    keys: list[Any] | None = None  # public keys; one list per key when grouping by several columns
+    max_groups: int = Field(100, ge=1)  # keys discovered under DP: at most this many groups are kept
     metrics: list[Annotated[Metric, BeforeValidator(_normalize_metric)]] = Field(min_length=1)
     path: str | None = None
+
+    @model_validator(mode="after")
+    def _keys_shape(self) -> Release:
+        if self.keys is None:
+            return self
+        if not self.group_by:
+            raise ValueError("keys need group_by")
+        if len(self.group_by) > 1 and not all(
+            isinstance(k, list) and len(k) == len(self.group_by) for k in self.keys
+        ):
+            raise ValueError(f"with {len(self.group_by)} group_by columns each key is a list of that length")
+        return self
 
 
 class AggregatesSpec(Spec):
     """The ``aggregates`` section of a policy."""
 
     dataset: str | None = Field(None, description="budget identity; defaults to the policy name")
+    ledger: str | None = Field(None, description="budget ledger (SQLite); default: beside the audit log")
+    max_group_rows: int | None = Field(
+        None, ge=1, le=U32_MAX,
+        description="public upper bound on rows in any group; required for float sums and means",
+    )  # fmt: skip
     privacy_unit: PrivacyUnit
     budget: Budget
     releases: list[Release] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> AggregatesSpec:
+        names = [r.name for r in self.releases]
+        if len(set(names)) != len(names):
+            raise ValueError("release names must be unique")
+        return self

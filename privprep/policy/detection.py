@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from privprep.policy.base import Spec
 from privprep.policy.columns import ColumnRule, expand_short_form
@@ -49,6 +50,16 @@ class RecognizerSpec(Spec):
     deny_list: list[str] | None = None
     context: list[str] = Field(default_factory=list)
     score: float = Field(0.6, gt=0, le=1)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return pattern
 
     @model_validator(mode="after")
     def _pattern_or_deny_list(self) -> RecognizerSpec:

@@ -9,6 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from privprep.errors import PolicyError, Problem
+from privprep.policy.keys import allowed_keys
 from privprep.policy.model import Policy
 
 _NOUNS = {"kind": "fake kind", "action": "action", "to": "generalize target", "with": "scrub replacement"}
@@ -36,33 +37,50 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         raise PolicyError(f"policy {source} is invalid", [problem]) from None
     if not isinstance(data, dict):
         raise PolicyError(f"policy {source} is invalid", [Problem("", "expected a mapping at the top")])
+    problems = _duplicate_keys(node, "")
     try:
-        return Policy.model_validate({**data, "source_text": text})
+        policy = Policy.model_validate({**data, "source_text": text})
     except ValidationError as exc:
-        problems = [_problem(err, node) for err in exc.errors(include_url=False)]
-        raise PolicyError(f"policy {source} has {len(problems)} problem(s)", problems) from None
+        problems += [_problem(err, node) for err in exc.errors(include_url=False)]
+    if problems:
+        raise PolicyError(f"policy {source} has {len(problems)} problem(s)", problems)
+    return policy
+
+
+def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
+    """YAML lets a later key silently replace an earlier one; a policy must not."""
+    found: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            where = f"{path}.{key.value}" if path else str(key.value)
+            if key.value in seen:
+                found.append(Problem(where, "key given twice", key.start_mark.line + 1))
+            seen.add(key.value)
+            found += _duplicate_keys(value, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found += _duplicate_keys(item, f"{path}.{i}")
+    return found
 
 
 def _problem(err: Any, root: yaml.Node | None) -> Problem:
     path, line = _locate(err["loc"], root)
-    if err["type"] == "unknown_key":
-        key = err["ctx"]["key"]
-        key_path, key_line = _locate((*err["loc"], key), root)
-        if key_path.endswith(key):
-            path, line = key_path, key_line
     return Problem(path, _message(err, path), line)
 
 
 def _message(err: Any, path: str) -> str:
-    kind, ctx = err["type"], err.get("ctx", {})
+    kind, ctx, loc = err["type"], err.get("ctx", {}), err["loc"]
     if kind == "literal_error":
         noun = _NOUNS.get(path.rsplit(".", 1)[-1], "value")
         allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
         return f"unknown {noun} {err['input']!r}; known: {allowed}"
     if kind == "unknown_action":
         return f"unknown action {_tag(err['input'])!r}; {err['msg'].split('; ', 1)[1]}"
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'; allowed: {', '.join(allowed_keys(Policy, loc[:-1]))}"
     if kind == "missing":
-        return "required key is missing"
+        return f"required key '{loc[-1]}' is missing"
     return err["msg"].removeprefix("Value error, ")
 
 

@@ -23,13 +23,15 @@ _SLOT = "\x00"
 
 def permute_phones(text: pl.Series, key_hex: str) -> pl.Series:
     """Same format, permuted digits; nulls and non-phone values give null."""
-    frame = text.to_frame("text").with_columns(digits=pl.col("text").str.replace_all(r"\D", ""))
-    frame = frame.with_columns(n=pl.col("digits").str.len_chars().cast(pl.Int64))
+    frame = text.to_frame("text").with_columns(digits=pl.col("text").str.replace_all(r"[^0-9]", ""))
+    count = pl.col("digits").str.len_chars().cast(pl.Int64)
+    frame = frame.with_columns(n=pl.when(count.is_between(MIN_DIGITS, MAX_DIGITS)).then(count))
     frame = frame.with_columns(
-        ok=pl.col("n").is_between(MIN_DIGITS, MAX_DIGITS),
+        ok=pl.col("n").is_not_null(),
         high=pl.lit(_POW10).gather(pl.col("n") // 2),
         low=pl.lit(_POW10).gather(pl.col("n") - pl.col("n") // 2),
-    ).with_columns(value=pl.when(pl.col("ok")).then(pl.col("digits").cast(pl.Int64, strict=False)))
+        value=pl.col("digits").cast(pl.Int64, strict=False),
+    )
     frame = frame.with_columns(
         left=pl.col("value") // pl.col("low"), right=pl.col("value") % pl.col("low")
     )
@@ -39,7 +41,7 @@ def permute_phones(text: pl.Series, key_hex: str) -> pl.Series:
         mix = hex_int(hmac_hex(message, f"{key_hex}:{i}"), 0, 15)
         frame = frame.with_columns(((pl.col(target) + mix) % pl.col(modulus)).alias(target))
     permuted = (pl.col("left") * pl.col("low") + pl.col("right")).cast(pl.String).str.zfill(pl.col("n"))
-    frame = frame.with_columns(permuted=permuted, out=pl.col("text").str.replace_all(r"\d", _SLOT))
+    frame = frame.with_columns(permuted=permuted, out=pl.col("text").str.replace_all(r"[0-9]", _SLOT))
     for position in range(MAX_DIGITS):
         digit = pl.col("permuted").str.slice(position, 1)
         frame = frame.with_columns(pl.col("out").str.replace(_SLOT, digit, literal=True, n=1))

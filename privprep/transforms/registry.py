@@ -43,7 +43,7 @@ class Context:
 
     def column_key(self, purpose: str, domain: str | None) -> str:
         """Derived key for this column, shared by every column of the same ``domain``."""
-        return self.key.derive(purpose, domain or self.column)
+        return self.key.derive(purpose, f"domain:{domain}" if domain else f"column:{self.column}")
 
     def type_error(self, allowed: str) -> Exception:
         return fail(

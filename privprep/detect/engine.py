@@ -1,0 +1,184 @@
+"""The Presidio analyzer privprep runs: built once per setting, offline, around a loaded model.
+
+``Detector.analyze`` runs spaCy's NER only on the texts flagged for it (batched with
+``nlp.pipe``, two processes for large batches) and Presidio's recognizers on every text,
+with tokens for context words. Importing this module imports Presidio and spaCy (~1 s):
+callers import it when detection actually runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from importlib.metadata import version
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from privprep.detect.offline import MODEL_PACKAGE, blank_pipeline, ensure_offline, load_ner_model
+from privprep.detect.parallel import BATCH_SIZE, pipe_two
+from privprep.detect.recognizers import MultiRegionPhoneRecognizer, NameGazetteerRecognizer, policy_recognizer
+from privprep.detect.report import FEATURES
+from privprep.errors import ReasonCode, fail
+from privprep.policy.detection import RecognizerSpec
+
+NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME"})
+LANGUAGES = ("en",)
+PARALLEL_MIN = 2000  # texts for NER before a second process pays for its start-up (measured)
+_IGNORED_LABELS = ("ORG", "ORGANIZATION", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL",
+                   "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART")  # fmt: skip
+_LABELS = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION", "NORP": "NRP",
+           "DATE": "DATE_TIME", "TIME": "DATE_TIME"}  # fmt: skip
+_NER_CONFIG = NerModelConfiguration(
+    labels_to_ignore=_IGNORED_LABELS, model_to_presidio_entity_mapping=_LABELS
+)
+
+
+class LoadedSpacyEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine around an already loaded pipeline: it never loads or downloads."""
+
+    def __init__(self, nlp: Language, language: str) -> None:
+        super().__init__(models=[{"lang_code": language, "model_name": MODEL_PACKAGE}],
+                         ner_model_configuration=_NER_CONFIG)  # fmt: skip
+        self.nlp = {language: nlp}
+
+    def load(self) -> None:
+        """Already loaded; loading by name (and so any download) never happens."""
+
+    def artifacts(self, doc: Doc, language: str) -> NlpArtifacts:
+        return self._doc_to_nlp_artifact(doc, language)
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        """As Presidio's, with lower-cased tokens standing in for lemmas (no lemmatizer runs)."""
+        entities, scores = self._get_updated_entities(list(doc.ents), self._get_scores_for_entities(doc))
+        return NlpArtifacts(entities=entities, tokens=doc, tokens_indices=[t.idx for t in doc],
+                            lemmas=[t.lower_ for t in doc], nlp_engine=self, language=language,
+                            scores=scores)  # fmt: skip
+
+
+class Detector:
+    """Presidio's recognizers, privprep's additions and the policy's custom entities, for one language."""
+
+    def __init__(
+        self, language: str, use_ner: bool, recognizers: Sequence[RecognizerSpec], features: frozenset[str]
+    ) -> None:
+        if language not in LANGUAGES:
+            known = ", ".join(LANGUAGES)
+            raise fail(
+                ReasonCode.POLICY_INVALID, f"detect.language {language!r} is not supported; known: {known}"
+            )
+        ensure_offline()
+        model = load_ner_model() if use_ner else None
+        self.language, self.ner, self.features = language, model is not None, features
+        self.nlp = model if model is not None else blank_pipeline(language)
+        self.engine = LoadedSpacyEngine(self.nlp, language)
+        registry = RecognizerRegistry(supported_languages=[language])
+        with _quiet("presidio-analyzer"):  # it logs every recognizer of another language it skips
+            registry.load_predefined_recognizers(languages=[language], nlp_engine=self.engine)
+        if not self.ner:
+            registry.remove_recognizer("SpacyRecognizer")
+        if "phonenumbers" in features:
+            registry.remove_recognizer("PhoneRecognizer")
+            registry.add_recognizer(MultiRegionPhoneRecognizer(language))
+        if "gazetteer" in features:
+            registry.add_recognizer(NameGazetteerRecognizer(language))
+        for spec in recognizers:
+            registry.add_recognizer(policy_recognizer(spec, language))
+        self.custom = {spec.entity: list(spec.context) for spec in recognizers}
+        self.analyzer = AnalyzerEngine(
+            registry=registry, nlp_engine=self.engine, supported_languages=[language]
+        )
+        self.entities = frozenset(self.analyzer.get_supported_entities(language)) - {"ORGANIZATION"}
+        self._no_tokens = self.engine.artifacts(Doc(self.nlp.vocab, words=[]), language)
+
+    def docs(self, texts: Sequence[str], ner: Sequence[bool]) -> list[Doc]:
+        """NER docs for flagged texts (batched; both cores for big batches), token docs for the rest."""
+        docs: list[Doc | None] = [None] * len(texts)
+        flagged = [i for i, wanted in enumerate(ner) if wanted] if self.ner else []
+        picked = [texts[i] for i in flagged]
+        if len(flagged) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2:
+            piped = pipe_two(self.nlp, picked)
+        else:
+            piped = list(self.nlp.pipe(picked, batch_size=BATCH_SIZE))
+        for i, doc in zip(flagged, piped, strict=True):
+            docs[i] = doc
+        return [
+            doc if doc is not None else self.nlp.make_doc(text) for doc, text in zip(docs, texts, strict=True)
+        ]
+
+    def analyze(
+        self,
+        texts: Sequence[str],
+        entities: Sequence[str],
+        *,
+        ner: Sequence[bool] | None,
+        allow: Sequence[str] = (),
+        threshold: float = 0.0,
+    ) -> list[list[RecognizerResult]]:
+        """Presidio results per text for ``entities``; NER runs only where ``ner`` is true.
+
+        ``ner=None`` analyzes whole values: no tokens, so no context words (nothing around them).
+        """
+        wanted = sorted(set(entities) & self.entities)
+        if not wanted:
+            return [[] for _ in texts]
+        if ner is None:
+            artifacts = [self._no_tokens] * len(texts)
+        else:
+            artifacts = [self.engine.artifacts(doc, self.language) for doc in self.docs(texts, ner)]
+        allow_list = list(allow) or None
+        return [
+            self.analyzer.analyze(
+                text,
+                self.language,
+                entities=wanted,
+                score_threshold=threshold,
+                nlp_artifacts=found,
+                allow_list=allow_list,
+            )
+            for text, found in zip(texts, artifacts, strict=True)
+        ]
+
+    def settings(self) -> dict[str, object]:
+        """What the audit record says about detection: model, features, custom entities."""
+        return {
+            "language": self.language,
+            "ner": self.ner,
+            "ner_model": f"{MODEL_PACKAGE} {version(MODEL_PACKAGE)}" if self.ner else None,
+            "presidio_analyzer": version("presidio-analyzer"),
+            "features": sorted(self.features),
+            "custom_entities": sorted(self.custom),
+        }
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(language: str, use_ner: bool, specs_json: str, features: frozenset[str]) -> Detector:
+    specs = [RecognizerSpec.model_validate_json(s) for s in specs_json.split("\n") if s]
+    return Detector(language, use_ner, specs, features)
+
+
+def get_detector(
+    language: str = "en",
+    use_ner: bool = True,
+    recognizers: Sequence[RecognizerSpec] = (),
+    features: frozenset[str] = FEATURES,
+) -> Detector:
+    """A detector per (language, NER, custom recognizers, features), built once and reused."""
+    specs_json = "\n".join(spec.model_dump_json() for spec in recognizers)
+    return _cached(language, use_ner, specs_json, frozenset(features))

@@ -1,0 +1,195 @@
+"""Recognizers privprep adds to Presidio's: multi-region phones, gazetteer names, policy entities.
+
+Value checks shared with the column classifier live here too: :func:`phone_region`
+(phonenumbers, every region a Faker locale covers), :func:`luhn_ok` and :func:`iban_ok`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import phonenumbers
+from faker.config import AVAILABLE_LOCALES
+from presidio_analyzer import (
+    AnalysisExplanation,
+    EntityRecognizer,
+    LocalRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerResult,
+)
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Token
+
+from privprep.detect.gazetteer import TITLES, gazetteer
+from privprep.policy.detection import RecognizerSpec
+
+_FIRST = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "PL", "BR", "IN", "CA", "AU", "JP", "CH", "AT")
+REGIONS = _FIRST + tuple(
+    sorted(
+        {loc.rsplit("_", 1)[-1] for loc in AVAILABLE_LOCALES} & phonenumbers.SUPPORTED_REGIONS - set(_FIRST)
+    )
+)
+_PHONE_TEXT = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d ().\-/]{5,20}\d(?:\s*(?:x|ext\.?)\s*\d{1,5})?(?!\w)")
+_SEPARATED = re.compile(r"[ ().\-/+]")
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*\d{1,5}$")
+_NOT_PHONE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{3}-\d{2}-\d{4})$"
+)  # dates, SSNs
+
+
+def phone_region(text: str, regions: tuple[str, ...] = REGIONS) -> str | None:
+    """Region of a phone number: valid there, or (``+``/``00`` prefix) of possible length."""
+    text = _EXTENSION.sub("", text.strip())
+    digits = sum(c.isdigit() for c in text)
+    if not 7 <= digits <= 15 or _NOT_PHONE.match(text):
+        return None
+    if text.startswith(("+", "00")):
+        try:
+            number = phonenumbers.parse("+" + text[2:] if text.startswith("00") else text, None)
+        except phonenumbers.NumberParseException:
+            return None
+        possible = phonenumbers.is_possible_number(number)
+        return phonenumbers.region_code_for_country_code(number.country_code) if possible else None
+    for region in regions:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.region_code_for_number(number)
+    return None
+
+
+def luhn_ok(digits: str) -> bool:
+    """Luhn checksum of a 13–19 digit card number."""
+    if not (13 <= len(digits) <= 19 and digits.isdigit()):
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def iban_ok(text: str) -> bool:
+    """ISO 13616 mod-97 check of an IBAN (spaces, dashes and case ignored)."""
+    code = re.sub(r"[\s-]", "", text).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", code):
+        return False
+    moved = code[4:] + code[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+class _Recognizer(LocalRecognizer):
+    """A local recognizer with nothing to load that builds explained results."""
+
+    def load(self) -> None:
+        """Nothing to load (the gazetteer is built lazily, once per process)."""
+
+    def _result(self, entity: str, start: int, end: int, score: float, why: str) -> RecognizerResult:
+        explanation = AnalysisExplanation(recognizer=self.name, original_score=score, textual_explanation=why)
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        return RecognizerResult(entity, start, end, score, explanation, recognition_metadata=metadata)
+
+
+class MultiRegionPhoneRecognizer(_Recognizer):
+    """Phone numbers valid in any region Faker has a locale for (Presidio's checks 8).
+
+    Bare digit runs without separators score lower (0.3): order numbers look like that;
+    a context word ("call", "phone"...) lifts them over the scrub threshold.
+    """
+
+    CONTEXT: ClassVar[list[str]] = [
+        "phone", "number", "telephone", "cell", "cellphone", "mobile", "call", "tel", "reach",
+        "contact", "fax", "whatsapp", "text", "sms", "dial",
+    ]  # fmt: skip
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entities=["PHONE_NUMBER"],
+            supported_language=supported_language,
+            context=self.CONTEXT,
+            name="MultiRegionPhoneRecognizer",
+        )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        results = []
+        for match in _PHONE_TEXT.finditer(text):
+            candidate = match.group()
+            region = phone_region(candidate)
+            if region is None:
+                continue
+            score = 0.4 if _SEPARATED.search(candidate) else 0.3
+            why = f"valid {region} phone number"
+            results.append(self._result("PHONE_NUMBER", match.start(), match.end(), score, why))
+        return results
+
+
+def _capitalized(token: Token) -> bool:
+    return token.text[:1].isupper() and token.is_alpha
+
+
+class NameGazetteerRecognizer(_Recognizer):
+    """``First Last`` (capitalized, both in Faker's name lists) or ``Mr./Dr. Name`` in free text."""
+
+    SCORE = 0.6
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(
+            supported_entities=["PERSON"],
+            supported_language=supported_language,
+            name="NameGazetteerRecognizer",
+        )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if nlp_artifacts is None:
+            return []
+        gaz, tokens, results = gazetteer(), list(nlp_artifacts.tokens), []
+        i = 0
+        while i < len(tokens) - 1:
+            a, b = tokens[i], tokens[i + 1]
+            first, after = a.lower_, b.lower_
+            titled = first.rstrip(".") in TITLES and _capitalized(b) and gaz.is_name(after)
+            paired = (
+                _capitalized(a)
+                and _capitalized(b)
+                and first in gaz.first
+                and after in gaz.last
+                and not (first in gaz.common and after in gaz.common)
+            )
+            if not (titled or paired):
+                i += 1
+                continue
+            end = b
+            if (
+                end.i + 1 < len(tokens)
+                and _capitalized(tokens[end.i + 1])
+                and tokens[end.i + 1].lower_ in gaz.last
+            ):
+                end = tokens[end.i + 1]
+            start = b if titled else a
+            results.append(self._result("PERSON", start.idx, end.idx + len(end), self.SCORE, "known name"))
+            i = end.i + 1
+        return results
+
+
+def policy_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer:
+    """A Presidio recognizer for a policy's custom entity (regex with context, or deny list)."""
+    common = {
+        "supported_entity": spec.entity,
+        "supported_language": language,
+        "name": f"policy:{spec.entity}",
+        "context": spec.context or None,
+    }
+    if spec.pattern is not None:
+        return PatternRecognizer(patterns=[Pattern(spec.entity.lower(), spec.pattern, spec.score)], **common)
+    return PatternRecognizer(deny_list=list(spec.deny_list or []), deny_list_score=spec.score, **common)

@@ -1,0 +1,56 @@
+"""``scan``: classify every column of a table from a bounded sample."""
+
+from __future__ import annotations
+
+import time
+
+import polars as pl
+
+from privprep.detect.report import FEATURES, ScanReport
+from privprep.detect.sampling import ROWS_PER_VALUE, column_samples, sample_rows
+from privprep.policy.detection import DetectSpec
+from privprep.policy.model import Policy
+
+
+def scan(
+    data: pl.LazyFrame | pl.DataFrame,
+    *,
+    policy: Policy | None = None,
+    sample: int = 1000,
+    features: frozenset[str] | None = None,
+) -> ScanReport:
+    """Classify each column: the entity it holds (or none), a score and the evidence.
+
+    Reads about ``5 × sample`` rows in windows spread over the table and at most ``sample``
+    distinct non-null values per column, whatever the row count. The policy's ``detect``
+    section sets threshold, language and NER; ``recognizers`` add custom entities; ``allow``
+    values are never treated as personal data. ``features`` (default: all) exists for the
+    evaluation, which measures each of privprep's additions to Presidio.
+
+    >>> report = scan(pl.LazyFrame({"email": ["ana@example.org"]}))
+    >>> report.columns[0].entity
+    'EMAIL_ADDRESS'
+    """
+    from privprep.detect.classify import Settings, classify  # imports Presidio and spaCy
+    from privprep.detect.engine import get_detector
+
+    spec = policy.detect if policy and policy.detect else DetectSpec()
+    chosen = FEATURES if features is None else features
+    started = time.perf_counter()
+    detector = get_detector(spec.language, spec.ner, policy.recognizers if policy else (), chosen)
+    allow = tuple(policy.allow) if policy else ()
+    settings = Settings(detector, spec.threshold, allow, frozenset(chosen))
+    frame = sample_rows(data.lazy(), sample * ROWS_PER_VALUE)
+    findings = [classify(cs, settings) for cs in column_samples(frame, sample)]
+    return ScanReport(
+        columns=findings,
+        rows_sampled=frame.height,
+        ner=detector.ner,
+        settings={
+            **detector.settings(),
+            "sample": sample,
+            "threshold": spec.threshold,
+            "allow_values": len(allow),
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )

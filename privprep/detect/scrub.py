@@ -1,0 +1,167 @@
+"""``scrub``: replace detected entity spans inside free text, leaving the rest of the text as is.
+
+The operator is a ``map_batches`` over the column (the documented exception to "no Python
+per row"): per batch it takes the distinct texts, skips those already seen (cache), drops
+with Polars pre-filters the texts that cannot hold a requested entity, runs Presidio on the
+rest (NER only where a capitalized word makes it possible; batched, two processes for big
+batches) and maps replacements back with one vectorized ``replace``.
+
+With ``with: fake`` / ``pseudonymize`` a span gets exactly what the structured operator gives
+the same value under the same key and domain: "Maria Lopez" in notes and in ``full_name``
+(``fake``, ``kind: name``, same ``domain``) become the same fake person.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from privprep.detect.report import FEATURES
+from privprep.errors import ReasonCode, fail
+from privprep.policy.columns import Scrub
+from privprep.policy.model import Policy
+from privprep.transforms.registry import Context, register
+
+FAKE_KINDS = {
+    "PERSON": "name", "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "LOCATION": "city",
+    "CREDIT_CARD": "credit_card", "IBAN_CODE": "iban", "IP_ADDRESS": "ip", "URL": "url",
+    "ZIP_CODE": "postcode", "DATE_OF_BIRTH": "date_of_birth",
+}  # fmt: skip
+PRESIDIO_ENTITIES = frozenset({
+    "PERSON", "LOCATION", "NRP", "DATE_TIME", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE",
+    "IP_ADDRESS", "URL", "US_SSN", "US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "US_ITIN",
+    "UK_NHS", "CRYPTO", "MAC_ADDRESS", "MEDICAL_LICENSE",
+})  # fmt: skip
+# cheap necessary conditions: a text failing its entity's pre-filter cannot hold that entity
+PREFILTERS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
+    "EMAIL_ADDRESS": lambda t: t.str.contains("@", literal=True),
+    "PHONE_NUMBER": lambda t: t.str.count_matches(r"\d") >= 7,
+    "CREDIT_CARD": lambda t: t.str.count_matches(r"\d") >= 12,
+    "US_SSN": lambda t: t.str.count_matches(r"\d") >= 9,
+    "IBAN_CODE": lambda t: t.str.contains(r"[A-Za-z]{2}\d{2}"),
+    "IP_ADDRESS": lambda t: t.str.contains(r"\d\.\d|:[0-9A-Fa-f]{0,4}:"),
+    "URL": lambda t: t.str.contains(r"\w\.\w"),
+}
+NAMED = frozenset({"PERSON", "LOCATION", "NRP"})
+MAX_CACHE = 500_000
+REDACTED = "[REDACTED]"
+
+
+def check_entities(rule: Scrub, policy: Policy, where: str) -> None:
+    """Every entity must be known (Presidio's or the policy's), and have a fake kind for ``fake``."""
+    known = PRESIDIO_ENTITIES | {r.entity for r in policy.recognizers}
+    unknown = [e for e in rule.entities if e not in known]
+    if unknown:
+        names = ", ".join(sorted(known))
+        raise fail(
+            ReasonCode.POLICY_INVALID, f"{where}.entities: unknown entity {unknown[0]!r}; known: {names}"
+        )
+    if rule.with_ == "fake" and (missing := [e for e in rule.entities if e not in FAKE_KINDS]):
+        raise fail(ReasonCode.POLICY_INVALID,
+                   f"{where}: with: fake has no fake for {missing[0]!r}; fake covers {', '.join(FAKE_KINDS)}"
+                   " (use pseudonymize, tag, mask or redact)")  # fmt: skip
+
+
+class Scrubber:
+    """Callable for ``map_batches``: a string Series in, the same Series with spans replaced out."""
+
+    def __init__(
+        self, rule: Scrub, policy: Policy, key_hex: str | None, features: frozenset[str] | None = None
+    ) -> None:
+        self.rule, self.policy, self.key_hex = rule, policy, key_hex
+        self.features = FEATURES if features is None else features
+        self.entities = sorted(rule.entities)
+        self.cache: dict[str, str] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, column: pl.Series) -> pl.Series:
+        with self.lock:
+            distinct = column.drop_nulls().unique().to_list()
+            todo = [t for t in distinct if t not in self.cache]
+            if len(self.cache) + len(todo) > MAX_CACHE:
+                self.cache.clear()
+            self.cache.update(zip(todo, self.scrub(todo), strict=True))
+            changed = [t for t in distinct if self.cache[t] != t]
+            return column.replace(changed, [self.cache[t] for t in changed])
+
+    def scrub(self, texts: list[str]) -> list[str]:
+        """Scrubbed form of each text (unchanged where nothing is found)."""
+        return self.replace(texts, self.spans(texts))
+
+    def spans(self, texts: list[str]) -> list[list[Any]]:
+        """Non-overlapping Presidio results per text (empty for texts the pre-filters rule out)."""
+        from privprep.detect.engine import get_detector  # imports Presidio and spaCy
+        from privprep.detect.text import SPAN_THRESHOLD, needs_ner, resolve
+
+        if not texts:
+            return []
+        series = pl.Series(texts, dtype=pl.String)
+        candidate, ner = self.prefilter(series, needs_ner(series))
+        picked = [i for i, keep in enumerate(candidate) if keep]
+        spec = self.policy.detect
+        language, use_ner = (spec.language, spec.ner) if spec else ("en", True)
+        detector = get_detector(language, use_ner, self.policy.recognizers, self.features)
+        found = detector.analyze([texts[i] for i in picked], self.entities, ner=[ner[i] for i in picked],
+                                 allow=self.policy.allow, threshold=SPAN_THRESHOLD)  # fmt: skip
+        out: list[list[Any]] = [[] for _ in texts]
+        for i, results in zip(picked, found, strict=True):
+            out[i] = resolve(results)
+        return out
+
+    def prefilter(self, texts: pl.Series, capitalized: pl.Series) -> tuple[list[bool], list[bool]]:
+        """Which texts may hold a requested entity, and which of them need NER."""
+        text, cap = pl.col("t"), pl.col("cap")
+        named = bool(NAMED.intersection(self.entities))
+        checks = [PREFILTERS[e](text) if e in PREFILTERS else text.is_not_null()
+                  for e in self.entities if e not in NAMED]  # fmt: skip
+        anything = pl.any_horizontal([*checks, cap if named else text.is_null()])
+        ner = anything if "DATE_TIME" in self.entities else (cap if named else text.is_null())
+        out = texts.to_frame("t").with_columns(cap=capitalized).select(any=anything, ner=ner & anything)
+        return out["any"].to_list(), out["ner"].to_list()
+
+    def replace(self, texts: list[str], spans: list[list[Any]]) -> list[str]:
+        """Texts with every span swapped for its replacement (computed per entity, batched)."""
+        flat = [(i, r) for i, rs in enumerate(spans) for r in rs]
+        subs = self.replacements([(r.entity_type, texts[i][r.start : r.end]) for i, r in flat])
+        out = list(texts)
+        for (i, r), sub in sorted(zip(flat, subs, strict=True), key=lambda x: (x[0][0], -x[0][1].start)):
+            out[i] = out[i][: r.start] + sub + out[i][r.end :]  # right to left: offsets stay valid
+        return out
+
+    def replacements(self, found: list[tuple[str, str]]) -> list[str]:
+        """One replacement per (entity, span text), in order."""
+        how = self.rule.with_
+        if how == "tag":
+            return [f"<{entity}>" for entity, _ in found]
+        if how == "redact":
+            return [REDACTED] * len(found)
+        if how == "mask":
+            return ["".join(" " if c.isspace() else "*" for c in text) for _, text in found]
+        from privprep.transforms import fake_values, pseudonym_values
+
+        out = [""] * len(found)
+        for entity in {e for e, _ in found}:
+            idx = [i for i, (e, _) in enumerate(found) if e == entity]
+            values = pl.Series([found[i][1] for i in idx], dtype=pl.String)
+            if how == "fake":
+                subs = fake_values(values, FAKE_KINDS[entity], self.rule.locale, str(self.key_hex))
+            else:
+                subs = pseudonym_values(values, str(self.key_hex))
+            for i, sub in zip(idx, subs.cast(pl.String).to_list(), strict=True):
+                out[i] = sub
+        return out
+
+
+@register("scrub")
+def scrub(expr: pl.Expr, rule: Scrub, ctx: Context) -> pl.Expr:
+    """Replace detected spans of ``rule.entities`` inside a string column."""
+    if ctx.dtype != pl.String:
+        raise ctx.type_error("a string column")
+    check_entities(rule, ctx.policy, f"columns.{ctx.column}")
+    purpose = {"fake": "fake", "pseudonymize": "pseudonymize"}.get(rule.with_)
+    key_hex = ctx.column_key(purpose, rule.domain) if purpose else None
+    scrubber = Scrubber(rule, ctx.policy, key_hex)
+    return expr.map_batches(scrubber, return_dtype=pl.String, is_elementwise=True)

@@ -1,0 +1,125 @@
+"""Running the detector over sampled values: which texts go to NER, shares per recognizer.
+
+The pre-filters are Polars expressions. NER is skipped for a text with no capitalized word
+other than a stop word ("The", "I"): the small English model tags PERSON, LOCATION and NRP
+on capitalized tokens (measured in docs/detection.md: no gold span was lost on the eval).
+Pattern recognizers are skipped for texts with no digit and none of ``@ . : /``, unless the
+policy defines custom entities (a deny list can match any word).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import polars as pl
+
+PATTERN_HINT = r"[\d@.:/]"
+NER_ONLY = frozenset({"PERSON", "LOCATION", "NRP"})
+SPACY = "SpacyRecognizer"
+STRUCTURED_COVERAGE, NER_COVERAGE = 0.8, 0.6
+NER_SAMPLE, FREE_TEXT_SAMPLE = 300, 200
+CHUNK, SETTLED_AFTER = 100, 200
+SPAN_THRESHOLD = 0.35  # minimum Presidio score of a span inside free text (scan and scrub)
+SATURATION = {"pattern": 0.05, "ner": 0.2}  # share of texts at which an entity counts in full
+FREE_TEXT_WEIGHTS = {"pattern": 0.9, "ner": 0.8}
+
+
+def needs_ner(texts: pl.Series) -> pl.Series:
+    """True where a text has a capitalized word that is not a stop word (vectorized)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    stop = pl.Series(sorted(w for w in STOP_WORDS if w.isalpha()), dtype=pl.String)
+    words = texts.str.extract_all(r"\b\p{Lu}[\p{L}'-]*")
+    named = words.list.eval(pl.element().str.to_lowercase().is_in(stop.implode()).not_()).list.any()
+    return named.fill_null(False)
+
+
+def pattern_shares(
+    detector: Any, texts: pl.Series, allow: tuple[str, ...]
+) -> tuple[dict[tuple[str, str], float], int]:
+    """Share of values a recognizer matches almost whole, per (entity, recognizer).
+
+    Values go in chunks; after ``SETTLED_AFTER`` values the analysis stops once every share
+    is settled (≥ 0.9 or ≤ 0.02). Returns the shares and how many values were analyzed.
+    """
+    entities = sorted(detector.entities - NER_ONLY)
+    custom = sorted(detector.custom)
+    hinted = texts.str.contains(PATTERN_HINT).to_list()
+    values = texts.to_list()
+    hits: dict[tuple[str, str], int] = defaultdict(int)
+    done = 0
+    while done < len(values):
+        chunk = range(done, min(done + CHUNK, len(values)))
+        for wanted, group in (
+            (entities, [i for i in chunk if hinted[i]]),
+            (custom, [i for i in chunk if not hinted[i]]),
+        ):
+            batch = [values[i] for i in group]
+            for value, found in zip(
+                batch, detector.analyze(batch, wanted, ner=None, allow=allow), strict=True
+            ):
+                for key in {
+                    (r.entity_type, _name(r)) for r in found if _covers(r, value, STRUCTURED_COVERAGE)
+                }:
+                    hits[key] += 1
+        done = chunk.stop
+        if done >= SETTLED_AFTER and all(not 0.02 < n / done < 0.9 for n in hits.values()):
+            break
+    return {key: n / done for key, n in hits.items()}, done
+
+
+def ner_shares(detector: Any, texts: pl.Series) -> dict[str, float]:
+    """Share of values spaCy's NER tags (almost whole) as PERSON, LOCATION, NRP or DATE_TIME."""
+    values = texts.head(NER_SAMPLE).to_list()
+    results = detector.analyze(values, sorted(NER_ONLY | {"DATE_TIME"}), ner=[True] * len(values))
+    hits: dict[str, int] = defaultdict(int)
+    for value, found in zip(values, results, strict=True):
+        for entity in {r.entity_type for r in found if _name(r) == SPACY and _covers(r, value, NER_COVERAGE)}:
+            hits[entity] += 1
+    return {entity: n / len(values) for entity, n in hits.items()}
+
+
+def analyze_free_text(
+    detector: Any, texts: pl.Series, allow: tuple[str, ...]
+) -> tuple[dict[str, float], int]:
+    """Share of sampled texts containing each entity (spans scoring ≥ ``SPAN_THRESHOLD``)."""
+    sample = texts.head(FREE_TEXT_SAMPLE)
+    values = sample.to_list()
+    results = detector.analyze(values, sorted(detector.entities), ner=needs_ner(sample).to_list(),
+                               allow=allow, threshold=SPAN_THRESHOLD)  # fmt: skip
+    hits: dict[str, int] = defaultdict(int)
+    for found in results:
+        for entity in {r.entity_type for r in resolve(found)}:
+            hits[entity] += 1
+    return {e: round(n / len(values), 3) for e, n in sorted(hits.items())}, len(values)
+
+
+def resolve(results: list[Any]) -> list[Any]:
+    """Non-overlapping spans, best first (higher score, then longer): an e-mail beats its domain."""
+    kept: list[Any] = []
+    for r in sorted(results, key=lambda r: (-r.score, r.start - r.end)):
+        if all(r.end <= k.start or r.start >= k.end for k in kept):
+            kept.append(r)
+    return sorted(kept, key=lambda r: r.start)
+
+
+def free_text_score(contains: dict[str, float]) -> tuple[float, list[dict[str, Any]]]:
+    """Score of "personal data inside this text column": the strongest entity's saturated share."""
+    signals = []
+    for entity, share in contains.items():
+        if entity == "DATE_TIME":
+            continue  # dates in prose are not personal data by themselves
+        kind = "ner" if entity in NER_ONLY else "pattern"
+        contribution = FREE_TEXT_WEIGHTS[kind] * min(1.0, share / SATURATION[kind])
+        signals.append({"signal": f"text:{entity}", "entity": entity, "share": share,
+                        "contribution": round(contribution, 3)})  # fmt: skip
+    return max((s["contribution"] for s in signals), default=0.0), signals
+
+
+def _name(result: Any) -> str:
+    return str(result.recognition_metadata.get("recognizer_name", ""))
+
+
+def _covers(result: Any, value: str, coverage: float) -> bool:
+    return (result.end - result.start) >= coverage * len(value.strip())
