@@ -74,6 +74,7 @@ def run(
     run_id, started = new_run_id(), now()
     target = _output_path(policy, data, output)
     log = AuditLog(_audit_path(policy, target, audit_log))
+    log.ensure_writable()  # a run that could not be audited must not start
     state = StepState(run_id, policy, target, log.path, on_stage)
     header = _header(run_id, started, policy, None, None, None, data)
     try:

@@ -98,7 +98,11 @@ class StepState:
 
     def stage_file(self, target: Path) -> Path:
         """A temp path beside ``target``; it is renamed onto ``target`` when the run commits."""
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            message = f"cannot create the folder of {target}: {exc.strerror}"
+            raise fail(ReasonCode.OUTPUT_FAILED, message) from None
         tmp = temp_path(target)
         self.pending.append((tmp, target))
         return tmp
@@ -151,7 +155,7 @@ def write_output(
                 tmp.unlink()
                 tmp = filtered
     rows = pq.read_metadata(tmp).num_rows
-    state.output = FileInfo(path=str(target), sha256=sha256_file(tmp), rows=rows)
+    state.output = FileInfo(path=str(target.absolute()), sha256=sha256_file(tmp), rows=rows)
     return None, pl.scan_parquet(tmp)
 
 

@@ -22,6 +22,16 @@ class AuditLog:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
 
+    def ensure_writable(self) -> None:
+        """Fail before a run does any work if no record could be appended here."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            message = f"cannot append to audit log {self.path}: {exc.strerror}"
+            raise fail(ReasonCode.OUTPUT_FAILED, message) from None
+
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
         """Seal ``record`` onto the chain and append it durably; returns the sealed record."""
         self.path.parent.mkdir(parents=True, exist_ok=True)

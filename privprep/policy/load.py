@@ -15,6 +15,17 @@ from privprep.policy.model import Policy
 _NOUNS = {"kind": "fake kind", "action": "action", "to": "generalize target", "with": "scrub replacement"}
 
 
+class _TextKeys(yaml.SafeLoader):
+    """Mapping keys stay text: a column named 2024, no or null is a name, not a number or a boolean."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)  # resolve `<<` merges first, so merged keys become text too
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                key.tag = "tag:yaml.org,2002:str"
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_policy(path: str | Path) -> Policy:
     """Read and validate a policy file; raises :class:`PolicyError` listing all problems."""
     path = Path(path)
@@ -29,7 +40,7 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     """Validate policy YAML text."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextKeys)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -25,7 +25,8 @@ def permute_phones(text: pl.Series, key_hex: str) -> pl.Series:
     """Same format, permuted digits; nulls and non-phone values give null."""
     frame = text.to_frame("text").with_columns(digits=pl.col("text").str.replace_all(r"[^0-9]", ""))
     count = pl.col("digits").str.len_chars().cast(pl.Int64)
-    frame = frame.with_columns(n=pl.when(count.is_between(MIN_DIGITS, MAX_DIGITS)).then(count))
+    ascii_only = pl.col("text").str.count_matches(r"\d") == count  # no other digit could pass through
+    frame = frame.with_columns(n=pl.when(count.is_between(MIN_DIGITS, MAX_DIGITS) & ascii_only).then(count))
     frame = frame.with_columns(
         ok=pl.col("n").is_not_null(),
         high=pl.lit(_POW10).gather(pl.col("n") // 2),

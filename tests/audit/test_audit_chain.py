@@ -1,0 +1,198 @@
+"""The hash-chained audit log: verify finds edited, deleted, reordered, inserted records, changed outputs."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from core_helpers import KEY, records
+
+import privprep
+from privprep import PrivprepError, ReasonCode
+from privprep.audit import AuditLog, verify_log
+from privprep.audit.chain import GENESIS, canonical, digest, record_hash_ok, seal
+
+POLICY = privprep.parse_policy(
+    "version: 1\nname: chain\ncolumns:\n  id: pseudonymize\n  n: keep\nunlisted: fail\n"
+)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A log of four successful runs, each with its own output file."""
+    folder = tmp_path_factory.mktemp("history")
+    for i in range(4):
+        frame = pl.DataFrame({"id": [f"a{i}", f"b{i}"], "n": [i, i + 1]})
+        privprep.apply(POLICY, frame, folder / f"out{i}.parquet", key=KEY, audit_log=folder / "audit.jsonl")
+    return folder
+
+
+@pytest.fixture
+def log(history: Path, tmp_path: Path) -> Path:
+    """A private copy of the history (log and outputs), safe to tamper with."""
+    copy = tmp_path / "h"
+    shutil.copytree(history, copy)
+    lines = []
+    for line in (copy / "audit.jsonl").read_text().splitlines():  # outputs moved with the copy
+        record = json.loads(line)
+        record["result"]["output"]["path"] = str(copy / Path(record["result"]["output"]["path"]).name)
+        lines.append(record)
+    write(copy / "audit.jsonl", reseal(lines))
+    return copy / "audit.jsonl"
+
+
+def write(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows))
+
+
+def reseal(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rebuild a valid chain over ``rows`` (what a forger with write access could do)."""
+    out, prev = [], GENESIS
+    for row in rows:
+        sealed = seal(row, prev)
+        out.append(sealed)
+        prev = sealed["hash"]
+    return out
+
+
+def problems(path: Path) -> list[str]:
+    return verify_log(AuditLog(path)).problems
+
+
+def test_an_untouched_log_verifies(log: Path) -> None:
+    result = verify_log(AuditLog(log))
+    assert result.ok and result.records == 4 and result.outputs_checked == 4
+    assert result.head == records(log)[-1]["hash"]
+
+
+def test_each_record_links_to_the_one_before(log: Path) -> None:
+    rows = records(log)
+    assert rows[0]["prev_hash"] == GENESIS
+    assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(rows))
+    assert all(record_hash_ok(r) for r in rows)
+
+
+def test_seal_hashes_canonical_json() -> None:
+    sealed = seal({"b": 1, "a": "é"}, GENESIS)
+    assert sealed["hash"] == digest({"a": "é", "b": 1, "prev_hash": GENESIS})
+    assert canonical({"b": 1, "a": "é"}) == '{"a":"é","b":1}'.encode()
+
+
+def test_an_edited_record_is_detected(log: Path) -> None:
+    rows = records(log)
+    rows[1]["result"]["output"]["rows"] = 999
+    write(log, rows)
+    assert problems(log) == [f"record 2 (run {rows[1]['run_id']}): content does not match its hash (edited)"]
+
+
+def test_an_edited_and_resealed_record_breaks_the_next_link(log: Path) -> None:
+    rows = records(log)
+    rows[1]["header"]["policy"]["name"] = "something-else"
+    rows[1] = seal(rows[1], rows[1]["prev_hash"])
+    write(log, rows)
+    [problem] = problems(log)
+    assert problem.startswith("record 3 ") and "does not link" in problem
+
+
+def test_a_deleted_middle_record_is_detected(log: Path) -> None:
+    rows = records(log)
+    write(log, rows[:1] + rows[2:])
+    [problem] = problems(log)
+    assert problem.startswith("record 2 ") and "deleted, inserted or reordered" in problem
+
+
+def test_reordered_records_are_detected(log: Path) -> None:
+    rows = records(log)
+    write(log, [rows[0], rows[2], rows[1], rows[3]])
+    found = problems(log)
+    assert len(found) == 3 and all("does not link" in p for p in found)
+
+
+def test_an_inserted_record_is_detected(log: Path, tmp_path: Path) -> None:
+    rows = records(log)
+    other = AuditLog(tmp_path / "other.jsonl")
+    foreign = other.append({"run_id": "forged", "header": rows[0]["header"], "result": rows[0]["result"]})
+    write(log, [*rows[:2], foreign, *rows[2:]])
+    found = problems(log)
+    assert [p.split(" (")[0] for p in found] == ["record 3", "record 4"]
+
+
+def test_a_modified_output_is_detected(log: Path) -> None:
+    target = Path(records(log)[2]["result"]["output"]["path"])
+    data = bytearray(target.read_bytes())
+    data[len(data) // 3] ^= 0xFF  # one flipped byte inside a data page; the metadata survives
+    target.write_bytes(bytes(data))
+    assert problems(log) == [f"record 3: output {target} was modified after the run"]
+
+
+def test_an_output_rewritten_by_another_tool_is_detected(log: Path) -> None:
+    target = Path(records(log)[0]["result"]["output"]["path"])
+    pl.read_parquet(target).with_columns(n=pl.lit(0)).write_parquet(target)  # no privprep metadata
+    assert problems(log) == [f"record 1: output {target} was modified after the run"]
+
+
+def test_an_output_replaced_by_garbage_is_detected(log: Path) -> None:
+    target = Path(records(log)[0]["result"]["output"]["path"])
+    target.write_bytes(b"garbage")
+    assert problems(log) == [f"record 1: output {target} was modified after the run"]
+
+
+def test_an_output_overwritten_by_a_later_run_is_a_note(log: Path) -> None:
+    first = Path(records(log)[0]["result"]["output"]["path"])
+    frame = pl.DataFrame({"id": ["z"], "n": [9]})
+    privprep.apply(POLICY, frame, first, key=KEY, audit_log=log)
+    result = verify_log(AuditLog(log))
+    assert result.ok and result.records == 5
+    assert result.notes == [f"record 1: output {first} was overwritten by a later run"]
+
+
+def test_a_deleted_output_is_a_note(log: Path) -> None:
+    target = Path(records(log)[1]["result"]["output"]["path"])
+    target.unlink()
+    result = verify_log(AuditLog(log))
+    assert result.ok and result.outputs_checked == 3
+    assert result.notes == [f"record 2: output {target} no longer exists (not checked)"]
+
+
+def test_a_line_that_is_not_json_is_audit_invalid(log: Path) -> None:
+    with log.open("a") as fh:
+        fh.write("{not json\n")
+    with pytest.raises(PrivprepError, match=r"line 5 is not valid JSON") as err:
+        verify_log(AuditLog(log))
+    assert err.value.code is ReasonCode.AUDIT_INVALID and err.value.exit_code == 7
+
+
+def test_find_by_unique_prefix(log: Path) -> None:
+    rows = records(log)
+    store = AuditLog(log)
+    assert store.find(rows[2]["run_id"]) == rows[2]
+    with pytest.raises(PrivprepError, match="no run") as err:
+        store.find("nonexistent-run")
+    assert err.value.code is ReasonCode.AUDIT_INVALID
+    with pytest.raises(PrivprepError, match="4 runs"):
+        store.find("")
+
+
+def test_append_creates_the_folder_and_a_missing_log_is_empty(tmp_path: Path) -> None:
+    store = AuditLog(tmp_path / "a" / "b" / "log.jsonl")
+    assert store.records() == [] and verify_log(store).ok
+    sealed = store.append({"run_id": "r1"})
+    assert sealed["prev_hash"] == GENESIS and store.records() == [sealed]
+
+
+def test_verify_from_another_directory_still_checks_relative_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_dir, elsewhere = tmp_path / "run", tmp_path / "elsewhere"
+    run_dir.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(run_dir)
+    privprep.apply(POLICY, pl.DataFrame({"id": ["a"], "n": [1]}), "out.parquet", key=KEY)
+    pl.read_parquet("out.parquet").with_columns(n=pl.lit(2)).write_parquet("out.parquet")
+    monkeypatch.chdir(elsewhere)
+    assert problems(run_dir / "privprep-audit.jsonl")
