@@ -1,7 +1,7 @@
-"""``fake``: realistic values, deterministic per (key, domain, value), gathered from keyed pools.
+"""``fake``: realistic values, deterministic per (key, domain, value), gathered from Faker pools.
 
 Each value's HMAC (computed once, in the staged projection) picks entries from
-keyed Faker pools. Identifier kinds stay unique: ``phone`` is a keyed
+Faker pools. Identifier kinds stay unique: ``phone`` is a keyed
 permutation of the digits (format kept, so distinct numbers never collide);
 ``email`` and ``username`` carry a 48-bit keyed tag.
 """
@@ -22,11 +22,11 @@ _SINGLE = ("first_name", "last_name", "street", "city", "postcode", "company", "
 DOB_START, DOB_DAYS = "1940-01-01", 365 * 65
 
 
-def fake_from_digest(digest: pl.Expr, kind: str, locale: str, key_hex: str) -> pl.Expr:
+def fake_from_digest(digest: pl.Expr, kind: str, locale: str) -> pl.Expr:
     """The fake of kind ``kind`` for each HMAC ``digest`` (hex); null digests give null."""
 
     def part(name: str, slot: int) -> pl.Expr:
-        return pick(name, locale, key_hex, hex_int(digest, 8 * slot))
+        return pick(name, locale, hex_int(digest, 8 * slot))
 
     if kind in _SINGLE:
         return part(kind, 0)
@@ -54,7 +54,7 @@ def fake_values(values: pl.Series, kind: str, locale: str, key_hex: str) -> pl.S
     if kind == "phone":
         return permute_phones(values.cast(pl.String), key_hex)
     frame = values.to_frame("v").with_columns(d=hmac_hex(pl.col("v"), key_hex))
-    return frame.select(fake_from_digest(pl.col("d"), kind, locale, key_hex)).to_series()
+    return frame.select(fake_from_digest(pl.col("d"), kind, locale)).to_series()
 
 
 @register("fake")
@@ -66,4 +66,4 @@ def fake(expr: pl.Expr, rule: Fake, ctx: Context) -> pl.Expr:
         permute = partial(permute_phones, key_hex=key_hex)
         return expr.cast(pl.String).map_batches(permute, return_dtype=pl.String, is_elementwise=True)
     digest = ctx.stage(hmac_hex(expr, key_hex))
-    return fake_from_digest(digest, rule.kind, rule.locale, key_hex)
+    return fake_from_digest(digest, rule.kind, rule.locale)

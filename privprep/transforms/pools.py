@@ -1,7 +1,8 @@
-"""Keyed pools of realistic values drawn once from Faker per (kind, locale, key).
+"""Pools of realistic values drawn once from Faker per (kind, locale), cached for the process.
 
 Faker runs a few thousand times per pool, never per row; the per-row work is a
-keyed hash and a gather into the pool.
+keyed hash and a gather into the pool. The pools are public (a fixed seed);
+what stays secret is which value maps to which entry, decided by the keyed HMAC.
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ def ascii_slug(text: str) -> str:
 
 
 @lru_cache(maxsize=512)
-def pool(name: str, locale: str, key_hex: str) -> pl.Series:
+def pool(name: str, locale: str) -> pl.Series:
     """Up to :data:`POOL_SIZE` distinct values; ``slug:<name>`` gives the ASCII slugs of a pool."""
     if name.startswith("slug:"):
-        slugs = {ascii_slug(v) for v in pool(name[5:], locale, key_hex).to_list()} - {""}
+        slugs = {ascii_slug(v) for v in pool(name[5:], locale).to_list()} - {""}
         return pl.Series(name, sorted(slugs) or ["user"], pl.String)
     faker = Faker(locale)
-    faker.seed_instance(int(key_hex[:16], 16) ^ hash_name(name))
+    faker.seed_instance(hash_name(name))
     draw = _DRAWS[name]
     values = {draw(faker) for _ in range(POOL_SIZE * 2)}
     return pl.Series(name, sorted(values)[:POOL_SIZE], pl.String)
@@ -54,7 +55,7 @@ def hash_name(name: str) -> int:
     return int.from_bytes(name.encode()[:8].ljust(8, b"\0"), "big")
 
 
-def pick(name: str, locale: str, key_hex: str, index: pl.Expr) -> pl.Expr:
+def pick(name: str, locale: str, index: pl.Expr) -> pl.Expr:
     """The pool value at ``index`` modulo the pool's size (null index → null)."""
-    values = pool(name, locale, key_hex)
+    values = pool(name, locale)
     return pl.lit(values).gather(index % len(values))
