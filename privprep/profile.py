@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import polars as pl
@@ -13,17 +14,19 @@ def profile_frame(frame: pl.LazyFrame) -> dict[str, Any]:
     """``{"rows": n, "columns": {name: {dtype, null_rate, distinct, length: [q0..q4]}}}``.
 
     Distinct counts are HyperLogLog estimates; lengths are quantiles of character
-    counts for text columns. No value of the data is returned.
+    counts for text columns, read off per-column length histograms (group-bys stream,
+    ``quantile`` does not). All queries share one scan. No value of the data is returned.
     """
     schema = frame.collect_schema()
     exprs: list[pl.Expr] = [pl.len().alias("__rows")]
     for i, (name, dtype) in enumerate(schema.items()):
         col = pl.col(name)
-        exprs += [col.null_count().alias(f"n{i}"), col.approx_n_unique().alias(f"d{i}")]
-        if dtype == pl.String:
-            lengths = col.str.len_chars()
-            exprs += [lengths.quantile(q).alias(f"l{i}_{j}") for j, q in enumerate(LENGTH_QUANTILES)]
-    row = frame.select(exprs).collect(engine="streaming").row(0, named=True)
+        hashable = col.hash() if dtype.is_nested() else col  # approx_n_unique rejects lists and structs
+        exprs += [col.null_count().alias(f"n{i}"), hashable.approx_n_unique().alias(f"d{i}")]
+    texts = [name for name, dtype in schema.items() if dtype == pl.String]
+    by_length = [frame.group_by(pl.col(t).str.len_chars().alias("v")).agg(pl.len().alias("n")) for t in texts]
+    main, *counts = pl.collect_all([frame.select(exprs), *by_length], engine="streaming")
+    row, lengths = main.row(0, named=True), dict(zip(texts, counts, strict=True))
     rows = row["__rows"]
     columns = {}
     for i, (name, dtype) in enumerate(schema.items()):
@@ -32,7 +35,18 @@ def profile_frame(frame: pl.LazyFrame) -> dict[str, Any]:
             "null_rate": round(row[f"n{i}"] / rows, 4) if rows else 0.0,
             "distinct": row[f"d{i}"],
         }
-        if dtype == pl.String:
-            stats["length"] = [row[f"l{i}_{j}"] for j in range(len(LENGTH_QUANTILES))]
+        if name in lengths:
+            stats["length"] = [_nearest(lengths[name], q) for q in LENGTH_QUANTILES]
         columns[name] = stats
     return {"rows": rows, "columns": columns}
+
+
+def _nearest(histogram: pl.DataFrame, q: float) -> float | None:
+    """Polars' ``quantile(q, "nearest")`` of the non-null values a ``(v, n)`` histogram counts."""
+    counts = histogram.drop_nulls("v").sort("v")
+    total = counts["n"].sum()
+    if not total:
+        return None
+    target = math.floor((total - 1) * q + 0.5)  # Rust's round(): half away from zero
+    position = counts["n"].cum_sum().search_sorted(target, side="right")
+    return float(counts["v"][position])

@@ -56,6 +56,10 @@ def hash_name(name: str) -> int:
 
 
 def pick(name: str, locale: str, index: pl.Expr) -> pl.Expr:
-    """The pool value at ``index`` modulo the pool's size (null index → null)."""
+    """The pool value at ``index`` modulo the pool's size (null index → null).
+
+    The index is cast to an Enum of the (distinct) pool values: unlike gathering from a
+    literal Series, this keeps Polars' streaming engine streaming.
+    """
     values = pool(name, locale)
-    return pl.lit(values).gather(index % len(values))
+    return (index % len(values)).cast(pl.UInt32).cast(pl.Enum(values)).cast(pl.String)

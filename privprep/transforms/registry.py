@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ class Context:
 
 Operator = Callable[[pl.Expr, Any, Context], pl.Expr]
 _OPERATORS: dict[str, Operator] = {}
+_PLUGINS = {"scrub": "privprep.detect.scrub"}  # heavy operators, imported when a policy uses them
 
 
 def register(action: str) -> Callable[[Operator], Operator]:
@@ -70,6 +72,8 @@ def register(action: str) -> Callable[[Operator], Operator]:
 
 def build(rule: Any, ctx: Context) -> pl.Expr:
     """The output expression for ``ctx.column`` under ``rule`` (aliased to the column name)."""
+    if rule.action in _PLUGINS and rule.action not in _OPERATORS:
+        importlib.import_module(_PLUGINS[rule.action])
     try:
         operator = _OPERATORS[rule.action]
     except KeyError:
