@@ -96,7 +96,10 @@ def run(
                 dp.rollback()
             raise
         if dp is not None:
-            state.releases = [r.model_dump(mode="json") for r in dp.commit()]
+            state.releases = [
+                r.model_dump(mode="json") | {"path": state.release_paths.get(r.name, r.path)}
+                for r in dp.commit()
+            ]
     except BaseException as exc:
         state.failure = _failure(exc)
         log.append(assemble(header, state.outcome(now())))

@@ -8,15 +8,19 @@ from typing import Any
 import polars as pl
 
 LENGTH_QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
+PROFILE_ROWS = 500_000
 
 
-def profile_frame(frame: pl.LazyFrame) -> dict[str, Any]:
-    """``{"rows": n, "columns": {name: {dtype, null_rate, distinct, length: [q0..q4]}}}``.
+def profile_frame(frame: pl.LazyFrame, max_rows: int = PROFILE_ROWS) -> dict[str, Any]:
+    """``{"rows": n, "row_limit": max_rows, "columns": {name: {dtype, null_rate, distinct, length}}}``.
 
+    Statistics cover at most the first ``max_rows`` rows, so the cost does not grow
+    with the table; input and output are profiled over the same leading rows.
     Distinct counts are HyperLogLog estimates; lengths are quantiles of character
-    counts for text columns, read off per-column length histograms (group-bys stream,
-    ``quantile`` does not). All queries share one scan. No value of the data is returned.
+    counts for text columns, read off per-column length histograms
+    (group-bys stream, ``quantile`` does not). No value is returned.
     """
+    frame = frame.head(max_rows)
     schema = frame.collect_schema()
     exprs: list[pl.Expr] = [pl.len().alias("__rows")]
     for i, (name, dtype) in enumerate(schema.items()):
@@ -38,7 +42,7 @@ def profile_frame(frame: pl.LazyFrame) -> dict[str, Any]:
         if name in lengths:
             stats["length"] = [_nearest(lengths[name], q) for q in LENGTH_QUANTILES]
         columns[name] = stats
-    return {"rows": rows, "columns": columns}
+    return {"rows": rows, "row_limit": max_rows, "columns": columns}
 
 
 def _nearest(histogram: pl.DataFrame, q: float) -> float | None:

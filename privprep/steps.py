@@ -39,6 +39,7 @@ class StepState:
     profile: dict[str, Any] | None = None
     releases: list[dict[str, Any]] = field(default_factory=list)
     released: dict[str, pl.DataFrame] = field(default_factory=dict)
+    release_paths: dict[str, str] = field(default_factory=dict)
     output: FileInfo | None = None
     pending: list[tuple[Path, Path]] = field(default_factory=list)
     failure: tuple[str, str] | None = None
@@ -207,5 +208,6 @@ def dp_release(state: StepState, run: Any, header: Header) -> None:
         for table in run.release():
             state.released[table.name] = table.frame
             target = Path(table.path) if table.path else folder / f"{table.name}.parquet"
+            state.release_paths[table.name] = str(target.absolute())
             meta = state.metadata(header) | privprep_metadata({"release": table.name})
             table.frame.write_parquet(state.stage_file(target), metadata=meta)

@@ -7,7 +7,9 @@ another unit or other totals is refused, so editing the policy cannot reset a bu
 Each spend moves through ``reserved`` (no output has left privprep) → ``released`` (noisy
 values handed to the caller) → ``committed``; or to ``rolled_back``. Every state but
 ``rolled_back`` counts as spent. Reservations are made with ``BEGIN IMMEDIATE``, so concurrent
-processes are serialized and can never overspend together. Sums are exact (``Fraction``).
+processes are serialized and can never overspend together. Sums are exact: each ε and δ counts
+as the decimal written in the policy (``0.1 + 0.2`` fits a budget of ``0.3``), and every
+measurement spends slightly less than its float (see ``query._resolve``).
 """
 
 from __future__ import annotations
@@ -50,11 +52,16 @@ class Balance:
 
     @property
     def epsilon_remaining(self) -> float:
-        return float(Fraction(self.epsilon_total) - self.epsilon_spent)
+        return float(_exact(self.epsilon_total) - self.epsilon_spent)
 
     @property
     def delta_remaining(self) -> float:
-        return float(Fraction(self.delta_total) - self.delta_spent)
+        return float(_exact(self.delta_total) - self.delta_spent)
+
+
+def _exact(value: float) -> Fraction:
+    """The decimal a policy wrote (``repr`` of a float is its shortest round-tripping decimal)."""
+    return Fraction(repr(float(value)))
 
 
 def _now() -> str:
@@ -95,10 +102,10 @@ class Ledger:
         with self._transaction() as conn:
             _pin(conn, dataset, unit, budget)
             balance = _balance(conn, dataset)
-            want_e = sum((Fraction(e) for _, e, _ in costs), Fraction(0))
-            want_d = sum((Fraction(d) for _, _, d in costs), Fraction(0))
-            over_e = balance.epsilon_spent + want_e > Fraction(budget.epsilon)
-            if over_e or balance.delta_spent + want_d > Fraction(budget.delta):
+            want_e = sum((_exact(e) for _, e, _ in costs), Fraction(0))
+            want_d = sum((_exact(d) for _, _, d in costs), Fraction(0))
+            over_e = balance.epsilon_spent + want_e > _exact(budget.epsilon)
+            if over_e or balance.delta_spent + want_d > _exact(budget.delta):
                 raise _exceeded(dataset, budget, balance, want_e, want_d, len(costs))
             return [_insert(conn, dataset, run_id, name, e, d, owner) for name, e, d in costs]
 
@@ -196,8 +203,8 @@ def _balance(conn: sqlite3.Connection, dataset: str) -> Balance:
     return Balance(
         total[0],
         total[1],
-        sum((Fraction(e) for e, _ in spent), Fraction(0)),
-        sum((Fraction(d) for _, d in spent), Fraction(0)),
+        sum((_exact(e) for e, _ in spent), Fraction(0)),
+        sum((_exact(d) for _, d in spent), Fraction(0)),
     )
 
 

@@ -22,6 +22,7 @@ from privprep.errors import ReasonCode, fail
 from privprep.policy.aggregates import U32_MAX, AggregatesSpec, Count, Release
 
 WARN_EPSILON = 5.0
+SLACK = 1e-10
 _WIDEN = {
     pl.Int8: pl.Int64,
     pl.Int16: pl.Int64,
@@ -72,11 +73,23 @@ def _select(where: str, lf: pl.LazyFrame, schema: pl.Schema, columns: list[str])
     return lf.select(exprs)
 
 
+def _fits(given: pl.DataType, column: pl.DataType) -> bool:
+    """Whether YAML key values of dtype ``given`` belong in a column of dtype ``column``."""
+    if given == pl.Null or given.base_type() == column.base_type():
+        return True
+    if given.is_integer():
+        return column.is_numeric()
+    return given == pl.String and isinstance(column, pl.Categorical | pl.Enum)
+
+
 def _keys(where: str, release: Release, schema: pl.Schema) -> pl.DataFrame:
     rows = [k if isinstance(k, list) else [k] for k in release.keys or []]
     types = {c: schema[c] for c in release.group_by}
     try:
-        keys = pl.DataFrame(rows, schema=types, orient="row")
+        given = pl.DataFrame(rows, schema=list(types), orient="row")
+        if not all(_fits(given.schema[c], t) for c, t in types.items()):
+            raise TypeError
+        keys = given.cast(types)  # type: ignore[arg-type]
     except (TypeError, ValueError, pl.exceptions.PolarsError):
         described = ", ".join(f"{c}: {t}" for c, t in types.items())
         raise fail(
@@ -128,7 +141,7 @@ def prepare_release(spec: AggregatesSpec, index: int, lf: pl.LazyFrame, schema: 
             privacy_unit=dp.unit_of(contributions=1, identifier=unit.column)
             if unit.column
             else dp.unit_of(contributions=k),
-            privacy_loss=dp.loss_of(epsilon=release.epsilon, delta=delta or None),
+            privacy_loss=_loss(release.epsilon, delta),
             split_evenly_over=1,
             margins=[dp.polars.Margin(by=release.group_by, max_length=spec.max_group_rows or U32_MAX)],
         )
@@ -143,6 +156,13 @@ def prepare_release(spec: AggregatesSpec, index: int, lf: pl.LazyFrame, schema: 
         dict(zip(summary["column"], summary["distribution"], strict=True)),
         release.epsilon, delta, k, mode, threshold, warnings,
     )  # fmt: skip
+
+
+def _loss(epsilon: float, delta: float) -> tuple[Any, Any]:
+    """Pure ε-DP, or (ε, δ)-DP when keys are discovered (``dp.loss_of`` without its log messages)."""
+    if delta:
+        return dp.approximate(dp.max_divergence()), (epsilon, delta)
+    return dp.max_divergence(), epsilon
 
 
 def _warnings(where: str, release: Release, mode: str) -> list[str]:
@@ -163,6 +183,8 @@ def _resolve(
 
     OpenDP's ``global_scale`` multiplies each statistic's sensitivity to one row; the theory's
     ``c`` multiplies its sensitivity to one privacy unit (``k`` rows), hence ``global_scale = c·k``.
+    The measurement spends at most ``ε·(1 - SLACK)`` (and δ likewise), so even the float nearest a
+    policy's decimal never exceeds that decimal (the ledger accounts in decimals).
     """
     acc = context.accountant
     d_in = context.d_in
@@ -182,15 +204,17 @@ def _resolve(
         return loss[0] if delta else loss
 
     c0 = global_scale([p for m in metrics for p in m.parts], epsilon, l0)
-    c = c0 * (1 + 1e-12)
+    c, target = c0 / (1 - 2 * SLACK), epsilon * (1 - SLACK)
     for _ in range(8):
         spent = eps_of(make(c, U32_MAX if delta else None))
-        if spent <= epsilon:
+        if spent <= target:
             break
-        c *= spent / epsilon * (1 + 1e-9)
+        c *= spent / target * (1 + SLACK)
     else:
         raise fail(ReasonCode.INTERNAL, "OpenDP's privacy map did not converge to the release's ε")
-    threshold = dp.binary_search(lambda t: make(c, t).map(d_in)[1] <= delta, T=int) if delta else None
+    threshold = None
+    if delta:
+        threshold = dp.binary_search(lambda t: make(c, t).map(d_in)[1] <= delta * (1 - SLACK), T=int)
     measurement = make(c, threshold)
     if not measurement.check(d_in, (epsilon, delta) if delta else epsilon):
         raise fail(ReasonCode.INTERNAL, "OpenDP's privacy map exceeds the release's budget")
