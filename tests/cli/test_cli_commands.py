@@ -81,9 +81,10 @@ def test_apply_writes_the_output_and_says_so(folder: Path) -> None:
     assert [r["header"]["policy"]["name"] for r in rows] == ["customers-training", "minimal"]
     assert all(r["result"]["status"] == "success" for r in rows)
     printed = (folder / "out.parquet.stdout").read_text()
-    assert f"run {rows[0]['run_id']}: wrote out.parquet (5000 rows)" in printed
+    written = rows[0]["result"]["output"]["rows"]
+    assert f"run {rows[0]['run_id']}: wrote out.parquet ({written} rows)" in printed
     assert "audit record appended to audit.jsonl" in printed and "Traceback" not in printed
-    assert pl.read_parquet(folder / "out.parquet").height == 5000
+    assert pl.read_parquet(folder / "out.parquet").height == written < 5000  # the risk gate suppressed some
     assert pl.read_parquet(folder / "min.parquet").columns == ["customer_id", "email", "churned"]
 
 

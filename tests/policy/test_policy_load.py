@@ -42,7 +42,7 @@ def test_bundled_policies_load(path: Path) -> None:
 def test_the_customers_policy_says_what_its_comments_say() -> None:
     policy = privprep.load_policy(POLICIES / "customers.yaml")
     cols = policy.columns
-    assert cols["ssn"] == Drop() and cols["city"] == Keep()
+    assert cols["ssn"] == Drop() and cols["city"] == Drop() and cols["region"] == Keep()
     assert cols["customer_id"] == Pseudonymize(domain="customer")
     assert cols["email"] == Fake(kind="email")
     assert cols["salary"] == Generalize(round_to=1000, top=250000, bottom=0)
