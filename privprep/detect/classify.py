@@ -84,11 +84,16 @@ def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
     values = cs.values
     if settings.allow and values.dtype == pl.String:
         values = values.filter(~values.is_in(pl.Series(settings.allow, dtype=pl.String).implode()))
-    if values.is_empty() or cs.dtype == pl.Boolean:
-        return _finding(cs, ev, hints, base, settings.threshold)
+    if cs.dtype == pl.Boolean:
+        return _finding(cs, ev, base, settings.threshold)
+    _name_signals(ev, hints, tokens)
+    if values.is_empty():
+        return _finding(cs, ev, base, settings.threshold)
     if cs.dtype.is_temporal():
-        _temporal(ev, hints)
-        return _finding(cs, ev, hints, base, settings.threshold)
+        ev.add("DATE_TIME", "dtype:temporal", WEIGHTS["DATE_TIME"], 1.0)
+        if "DATE_OF_BIRTH" in hints:
+            ev.add("DATE_OF_BIRTH", "dtype:temporal", WEIGHTS["DATE_TIME"], 1.0)
+        return _finding(cs, ev, base, settings.threshold)
     texts = values.cast(pl.String)
     shape = sig.shape(texts)
     base.update(shape.as_evidence())
@@ -96,15 +101,14 @@ def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
         contains, analyzed = analyze_free_text(settings.detector, texts, settings.allow)
         base.update(texts_analyzed=analyzed, contains=contains)
         return _free_text(cs, contains, base, settings.threshold)
-    _name_signals(ev, hints, tokens)
     _value_signals(ev, base, cs, texts, shape, settings)
     _corroboration(ev, hints, values, texts)
     best = max((s["share"] for s in ev.signals if "share" in s), default=0.0)
-    if best < DECIDED and shape.letter_share > 0 and settings.detector.ner:
+    base["ner_run"] = best < DECIDED and shape.letter_share > 0 and settings.detector.ner
+    if base["ner_run"]:
         for entity, share in ner_shares(settings.detector, texts).items():
             ev.add(entity, f"ner:{entity}", NER_WEIGHT * share, share)
-    base["ner_run"] = best < DECIDED and shape.letter_share > 0 and settings.detector.ner
-    return _finding(cs, ev, hints, base, settings.threshold)
+    return _finding(cs, ev, base, settings.threshold)
 
 
 def _base_evidence(cs: ColumnSample, tokens: list[str]) -> dict[str, Any]:
@@ -129,15 +133,6 @@ def _name_signals(ev: Evidence, hints: dict[str, NameHint], tokens: list[str]) -
     named = {e for e, h in hints.items() if e in NAMED and h.strength == STRONG}
     for entity in NAMED - named if named else ():
         ev.add(entity, "name:points elsewhere", NAME_PENALTY)  # ``city``: surnames there are places
-
-
-def _temporal(ev: Evidence, hints: dict[str, NameHint]) -> None:
-    for hint in hints.values():
-        if hint.entity in ("DATE_OF_BIRTH", "DATE_TIME"):
-            ev.add(hint.entity, f"name:{hint.phrase}", hint.strength)
-    ev.add("DATE_TIME", "dtype:temporal", WEIGHTS["DATE_TIME"], 1.0)
-    if "DATE_OF_BIRTH" in hints:
-        ev.add("DATE_OF_BIRTH", "dtype:temporal", WEIGHTS["DATE_TIME"], 1.0)
 
 
 def _value_signals(
@@ -200,9 +195,7 @@ def _free_text(
     return ColumnFinding(name=cs.name, entity=entity, score=score, free_text=True, evidence=evidence)
 
 
-def _finding(
-    cs: ColumnSample, ev: Evidence, hints: dict[str, NameHint], base: dict[str, Any], threshold: float
-) -> ColumnFinding:
+def _finding(cs: ColumnSample, ev: Evidence, base: dict[str, Any], threshold: float) -> ColumnFinding:
     scores = ev.scores()
     order = {e: i for i, e in enumerate(PRIORITY)}
     ranked = sorted(

@@ -20,16 +20,20 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, Sp
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from privprep.detect.gazetteer import gazetteer
+from privprep.detect.listed import ListedRecognizer
 from privprep.detect.offline import MODEL_PACKAGE, blank_pipeline, ensure_offline, load_ner_model
-from privprep.detect.parallel import BATCH_SIZE, pipe_two
-from privprep.detect.recognizers import MultiRegionPhoneRecognizer, NameGazetteerRecognizer, policy_recognizer
+from privprep.detect.parallel import run_two
+from privprep.detect.recognizers import MultiRegionPhoneRecognizer, policy_recognizer
 from privprep.detect.report import FEATURES
 from privprep.errors import ReasonCode, fail
 from privprep.policy.detection import RecognizerSpec
 
 NER_ENTITIES = frozenset({"PERSON", "LOCATION", "NRP", "DATE_TIME"})
 LANGUAGES = ("en",)
-PARALLEL_MIN = 2000  # texts for NER before a second process pays for its start-up (measured)
+PARALLEL_MIN = 500  # texts for NER from which a second process pays off (bench_scrub (a): 1.7x at 500)
+BATCH_SIZE = 256
+NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
 _IGNORED_LABELS = ("ORG", "ORGANIZATION", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL",
                    "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART")  # fmt: skip
 _LABELS = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION", "NORP": "NRP",
@@ -86,7 +90,8 @@ class Detector:
             registry.remove_recognizer("PhoneRecognizer")
             registry.add_recognizer(MultiRegionPhoneRecognizer(language))
         if "gazetteer" in features:
-            registry.add_recognizer(NameGazetteerRecognizer(language))
+            gazetteer()  # built now, with the model, not on the first text
+            registry.add_recognizer(ListedRecognizer(language))
         for spec in recognizers:
             registry.add_recognizer(policy_recognizer(spec, language))
         self.custom = {spec.entity: list(spec.context) for spec in recognizers}
@@ -97,19 +102,11 @@ class Detector:
         self._no_tokens = self.engine.artifacts(Doc(self.nlp.vocab, words=[]), language)
 
     def docs(self, texts: Sequence[str], ner: Sequence[bool]) -> list[Doc]:
-        """NER docs for flagged texts (batched; both cores for big batches), token docs for the rest."""
-        docs: list[Doc | None] = [None] * len(texts)
+        """NER docs (batched) for flagged texts, token docs for the rest."""
         flagged = [i for i, wanted in enumerate(ner) if wanted] if self.ner else []
-        picked = [texts[i] for i in flagged]
-        if len(flagged) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2:
-            piped = pipe_two(self.nlp, picked)
-        else:
-            piped = list(self.nlp.pipe(picked, batch_size=BATCH_SIZE))
-        for i, doc in zip(flagged, piped, strict=True):
-            docs[i] = doc
-        return [
-            doc if doc is not None else self.nlp.make_doc(text) for doc, text in zip(docs, texts, strict=True)
-        ]
+        piped = self.nlp.pipe((texts[i] for i in flagged), batch_size=BATCH_SIZE)
+        docs = dict(zip(flagged, piped, strict=True))
+        return [docs[i] if i in docs else self.nlp.make_doc(text) for i, text in enumerate(texts)]
 
     def analyze(
         self,
@@ -123,10 +120,28 @@ class Detector:
         """Presidio results per text for ``entities``; NER runs only where ``ner`` is true.
 
         ``ner=None`` analyzes whole values: no tokens, so no context words (nothing around them).
+        With ``PARALLEL_MIN`` texts for NER or more, a forked helper analyzes half of them.
         """
         wanted = sorted(set(entities) & self.entities)
         if not wanted:
             return [[] for _ in texts]
+        if ner is None or not self.ner or sum(ner) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
+            return self._analyze(texts, ner, wanted, allow, threshold)
+
+        def work(part: list[int]) -> list[list[tuple[str, int, int, float, str]]]:
+            found = self._analyze([texts[i] for i in part], [ner[i] for i in part], wanted, allow, threshold)
+            return [[_pack(r) for r in results] for results in found]
+
+        return [[_unpack(p) for p in packed] for packed in run_two(work, list(range(len(texts))))]
+
+    def _analyze(
+        self,
+        texts: Sequence[str],
+        ner: Sequence[bool] | None,
+        wanted: list[str],
+        allow: Sequence[str],
+        threshold: float,
+    ) -> list[list[RecognizerResult]]:
         if ner is None:
             artifacts = [self._no_tokens] * len(texts)
         else:
@@ -154,6 +169,14 @@ class Detector:
             "features": sorted(self.features),
             "custom_entities": sorted(self.custom),
         }
+
+
+def _pack(r: RecognizerResult) -> tuple[str, int, int, float, str]:
+    return r.entity_type, r.start, r.end, r.score, str(r.recognition_metadata.get(NAME_KEY, ""))
+
+
+def _unpack(p: tuple[str, int, int, float, str]) -> RecognizerResult:
+    return RecognizerResult(p[0], p[1], p[2], p[3], recognition_metadata={NAME_KEY: p[4]})
 
 
 @contextlib.contextmanager

@@ -2,7 +2,7 @@
 
 ``Gazetteer`` holds lower-cased first names, last names and city names of every Faker
 locale (accent-folded forms too), and a set of common English words that never count
-alone (``Will``, ``Rose``, ``Black``...). :class:`NameGazetteerRecognizer` finds
+alone (``Will``, ``Rose``, ``Black``...). :mod:`privprep.detect.listed` finds
 "First Last" pairs in free text; :func:`person_share` and :func:`city_share` score a
 column's sampled values, vectorized.
 """

@@ -55,8 +55,6 @@ NOT_CONTACT = frozenset({
     "id", "sku", "order", "invoice", "product", "item", "count", "qty", "quantity", "amount",
     "price", "total", "version", "hash", "checksum", "status", "score", "ref", "reference", "serial",
 })
-FREE_TEXT_WORDS = frozenset({"note", "notes", "comment", "comments", "description", "message", "text",
-                             "remarks", "remark", "body", "feedback", "summary", "memo", "details"})
 KIND_HINTS = (
     ("first_name", ("first name", "given name", "firstname", "givenname", "forename", "vorname", "prenom")),
     ("last_name", ("last name", "surname", "family name", "lastname", "familyname", "nachname",

@@ -1,4 +1,4 @@
-"""Recognizers privprep adds to Presidio's: multi-region phones, gazetteer names, policy entities.
+"""Recognizers privprep adds to Presidio's: multi-region phones and the policy's custom entities.
 
 Value checks shared with the column classifier live here too: :func:`phone_region`
 (phonenumbers, every region a Faker locale covers), :func:`luhn_ok` and :func:`iban_ok`.
@@ -20,9 +20,7 @@ from presidio_analyzer import (
     RecognizerResult,
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from spacy.tokens import Token
 
-from privprep.detect.gazetteer import TITLES, gazetteer
 from privprep.policy.detection import RecognizerSpec
 
 _FIRST = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "PL", "BR", "IN", "CA", "AU", "JP", "CH", "AT")
@@ -82,23 +80,8 @@ def iban_ok(text: str) -> bool:
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
-class _Recognizer(LocalRecognizer):
-    """A local recognizer with nothing to load that builds explained results."""
-
-    def load(self) -> None:
-        """Nothing to load (the gazetteer is built lazily, once per process)."""
-
-    def _result(self, entity: str, start: int, end: int, score: float, why: str) -> RecognizerResult:
-        explanation = AnalysisExplanation(recognizer=self.name, original_score=score, textual_explanation=why)
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-        }
-        return RecognizerResult(entity, start, end, score, explanation, recognition_metadata=metadata)
-
-
-class MultiRegionPhoneRecognizer(_Recognizer):
-    """Phone numbers valid in any region Faker has a locale for (Presidio's checks 8).
+class MultiRegionPhoneRecognizer(LocalRecognizer):
+    """Phone numbers valid in any of the ~80 regions Faker has a locale for (Presidio checks 8).
 
     Bare digit runs without separators score lower (0.3): order numbers look like that;
     a context word ("call", "phone"...) lifts them over the scrub threshold.
@@ -128,58 +111,17 @@ class MultiRegionPhoneRecognizer(_Recognizer):
                 continue
             score = 0.4 if _SEPARATED.search(candidate) else 0.3
             why = f"valid {region} phone number"
-            results.append(self._result("PHONE_NUMBER", match.start(), match.end(), score, why))
-        return results
-
-
-def _capitalized(token: Token) -> bool:
-    return token.text[:1].isupper() and token.is_alpha
-
-
-class NameGazetteerRecognizer(_Recognizer):
-    """``First Last`` (capitalized, both in Faker's name lists) or ``Mr./Dr. Name`` in free text."""
-
-    SCORE = 0.6
-
-    def __init__(self, supported_language: str = "en") -> None:
-        super().__init__(
-            supported_entities=["PERSON"],
-            supported_language=supported_language,
-            name="NameGazetteerRecognizer",
-        )
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        if nlp_artifacts is None:
-            return []
-        gaz, tokens, results = gazetteer(), list(nlp_artifacts.tokens), []
-        i = 0
-        while i < len(tokens) - 1:
-            a, b = tokens[i], tokens[i + 1]
-            first, after = a.lower_, b.lower_
-            titled = first.rstrip(".") in TITLES and _capitalized(b) and gaz.is_name(after)
-            paired = (
-                _capitalized(a)
-                and _capitalized(b)
-                and first in gaz.first
-                and after in gaz.last
-                and not (first in gaz.common and after in gaz.common)
+            explanation = AnalysisExplanation(
+                recognizer=self.name, original_score=score, textual_explanation=why
             )
-            if not (titled or paired):
-                i += 1
-                continue
-            end = b
-            if (
-                end.i + 1 < len(tokens)
-                and _capitalized(tokens[end.i + 1])
-                and tokens[end.i + 1].lower_ in gaz.last
-            ):
-                end = tokens[end.i + 1]
-            start = b if titled else a
-            results.append(self._result("PERSON", start.idx, end.idx + len(end), self.SCORE, "known name"))
-            i = end.i + 1
+            metadata = {RecognizerResult.RECOGNIZER_NAME_KEY: self.name}
+            metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = self.id
+            results.append(RecognizerResult("PHONE_NUMBER", match.start(), match.end(), score, explanation,
+                                            recognition_metadata=metadata))  # fmt: skip
         return results
+
+    def load(self) -> None:
+        """Nothing to load."""
 
 
 def policy_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer:

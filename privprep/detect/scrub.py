@@ -94,12 +94,11 @@ class Scrubber:
     def spans(self, texts: list[str]) -> list[list[Any]]:
         """Non-overlapping Presidio results per text (empty for texts the pre-filters rule out)."""
         from privprep.detect.engine import get_detector  # imports Presidio and spaCy
-        from privprep.detect.text import SPAN_THRESHOLD, needs_ner, resolve
+        from privprep.detect.text import SPAN_THRESHOLD, resolve
 
         if not texts:
             return []
-        series = pl.Series(texts, dtype=pl.String)
-        candidate, ner = self.prefilter(series, needs_ner(series))
+        candidate, ner = self.prefilter(pl.Series(texts, dtype=pl.String))
         picked = [i for i, keep in enumerate(candidate) if keep]
         spec = self.policy.detect
         language, use_ner = (spec.language, spec.ner) if spec else ("en", True)
@@ -111,10 +110,13 @@ class Scrubber:
             out[i] = resolve(results)
         return out
 
-    def prefilter(self, texts: pl.Series, capitalized: pl.Series) -> tuple[list[bool], list[bool]]:
+    def prefilter(self, texts: pl.Series) -> tuple[list[bool], list[bool]]:
         """Which texts may hold a requested entity, and which of them need NER."""
+        from privprep.detect.text import needs_ner
+
         text, cap = pl.col("t"), pl.col("cap")
         named = bool(NAMED.intersection(self.entities))
+        capitalized = needs_ner(texts) if named else pl.repeat(False, texts.len(), eager=True)
         checks = [PREFILTERS[e](text) if e in PREFILTERS else text.is_not_null()
                   for e in self.entities if e not in NAMED]  # fmt: skip
         anything = pl.any_horizontal([*checks, cap if named else text.is_null()])

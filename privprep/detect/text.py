@@ -1,8 +1,9 @@
 """Running the detector over sampled values: which texts go to NER, shares per recognizer.
 
 The pre-filters are Polars expressions. NER is skipped for a text with no capitalized word
-other than a stop word ("The", "I"): the small English model tags PERSON, LOCATION and NRP
-on capitalized tokens (measured in docs/detection.md: no gold span was lost on the eval).
+other than a stop word ("The", "I") and no known first name: the small English model tags
+PERSON, LOCATION and NRP on capitalized tokens, and on lower-case text almost only around
+names (measured in docs/detection.md).
 Pattern recognizers are skipped for texts with no digit and none of ``@ . : /``, unless the
 policy defines custom entities (a deny list can match any word).
 """
@@ -13,6 +14,8 @@ from collections import defaultdict
 from typing import Any
 
 import polars as pl
+
+from privprep.detect.gazetteer import gazetteer
 
 PATTERN_HINT = r"[\d@.:/]"
 NER_ONLY = frozenset({"PERSON", "LOCATION", "NRP"})
@@ -26,13 +29,33 @@ FREE_TEXT_WEIGHTS = {"pattern": 0.9, "ner": 0.8}
 
 
 def needs_ner(texts: pl.Series) -> pl.Series:
-    """True where a text has a capitalized word that is not a stop word (vectorized)."""
+    """True where a text may hold a name or place for the small model (vectorized).
+
+    That is: a capitalized word that is not a stop word and not a common English word
+    opening a sentence ("Issue resolved."), or a known first name in lower case.
+    """
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    stop = pl.Series(sorted(w for w in STOP_WORDS if w.isalpha()), dtype=pl.String)
-    words = texts.str.extract_all(r"\b\p{Lu}[\p{L}'-]*")
-    named = words.list.eval(pl.element().str.to_lowercase().is_in(stop.implode()).not_()).list.any()
-    return named.fill_null(False)
+    gaz = gazetteer()
+    stop = pl.Series(sorted(w for w in STOP_WORDS if w.isalpha()), dtype=pl.String).implode()
+    common = pl.Series(sorted(gaz.common), dtype=pl.String).implode()
+    first = pl.Series(sorted(gaz.first - gaz.common), dtype=pl.String).implode()
+    low = texts.str.to_lowercase()
+    frame = pl.DataFrame({
+        "caps": texts.str.extract_all(r"\b\p{Lu}[\p{L}'-]*").list.eval(pl.element().str.to_lowercase()),
+        "opening": texts.str.extract_all(r"(?:^|[.!?:;]\s+)\p{Lu}[\p{L}'-]*")
+        .list.eval(pl.element().str.strip_chars(".!?:; \n\t").str.to_lowercase()),
+        "words": low.str.extract_all(r"\p{L}+"),
+    })  # fmt: skip
+    out = frame.select(
+        capital=pl.col("caps")
+        .list.eval(pl.element().filter(~pl.element().is_in(stop)))
+        .list.set_difference(pl.col("opening").list.eval(pl.element().filter(pl.element().is_in(common))))
+        .list.len()
+        > 0,
+        named=pl.col("words").list.eval(pl.element().is_in(first)).list.any(),
+    )
+    return (out["capital"] | out["named"]).fill_null(False)
 
 
 def pattern_shares(

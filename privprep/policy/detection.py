@@ -5,10 +5,21 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from privprep.policy.base import Spec
 from privprep.policy.columns import ColumnRule, expand_short_form
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_compiles)]
 
 
 class DetectSpec(Spec):
@@ -26,7 +37,7 @@ class Match(Spec):
 
     entity: str | None = None
     name: str | None = Field(None, description="glob on the column name, e.g. '*_token'")
-    regex: str | None = Field(None, description="regular expression on the column name")
+    regex: Regex | None = Field(None, description="regular expression on the column name")
 
     @model_validator(mode="after")
     def _needs_one(self) -> Match:
@@ -46,20 +57,10 @@ class RecognizerSpec(Spec):
     """A custom entity: a regex with context words, or a deny list."""
 
     entity: str = Field(min_length=1, pattern=r"^[A-Z][A-Z0-9_]*$")
-    pattern: str | None = None
+    pattern: Regex | None = None
     deny_list: list[str] | None = None
     context: list[str] = Field(default_factory=list)
     score: float = Field(0.6, gt=0, le=1)
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, pattern: str | None) -> str | None:
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return pattern
 
     @model_validator(mode="after")
     def _pattern_or_deny_list(self) -> RecognizerSpec:

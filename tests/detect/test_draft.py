@@ -1,0 +1,89 @@
+"""``draft_policy``: a complete policy the loader accepts, with the expected actions."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+import privprep
+from privprep.detect import ScanReport
+from privprep.detect.draft import draft_policy
+from privprep.detect.report import ColumnFinding
+from privprep.detect.scrub import Scrubber  # noqa: F401  (registers the scrub operator)
+from privprep.policy import parse_policy
+from privprep.policy.columns import Fake, Generalize, Keep, Pseudonymize, Scrub
+
+
+def _finding(name: str, entity: str | None, **evidence: object) -> ColumnFinding:
+    return ColumnFinding(name=name, entity=entity, score=0.9, free_text=entity == "FREE_TEXT",
+                         evidence={"dtype": "String", **evidence})  # fmt: skip
+
+
+REPORT = ScanReport(
+    columns=[
+        _finding("customer id", None, dtype="Int64"),
+        _finding("GivenName", "PERSON", kind_hint="first_name"),
+        _finding("email", "EMAIL_ADDRESS"),
+        _finding("ssn", "US_SSN"),
+        _finding("BADGE", "BADGE_ID"),
+        _finding("dob", "DATE_OF_BIRTH", dtype="Date"),
+        _finding("zip", "ZIP_CODE"),
+        _finding("age", "AGE", dtype="Int64"),
+        _finding("gender", "GENDER"),
+        _finding("notes", "FREE_TEXT", contains={"PERSON": 0.4, "US_SSN": 0.1, "DATE_TIME": 0.3}),
+        _finding("städte", "LOCATION", kind_hint="city"),
+    ],
+    rows_sampled=100,
+    ner=True,
+)
+
+
+def test_draft_is_a_valid_policy() -> None:
+    text = draft_policy(REPORT, input_name="export 2024.parquet")
+    policy = parse_policy(text)
+    cols = policy.columns
+    assert policy.name == "export_2024" and policy.unlisted == "fail"
+    assert isinstance(cols["customer id"], Keep)
+    assert cols["GivenName"] == Fake(kind="first_name", domain="person")
+    assert cols["email"] == Fake(kind="email", domain="person")
+    assert isinstance(cols["ssn"], Pseudonymize) and isinstance(cols["BADGE"], Pseudonymize)
+    assert cols["dob"] == Generalize(to="year")
+    assert cols["zip"] == Generalize(keep_prefix=3)
+    assert cols["age"] == Generalize(round_to=10, top=90)
+    assert isinstance(cols["gender"], Keep)
+    notes = cols["notes"]
+    assert isinstance(notes, Scrub) and notes.with_ == "tag"  # US_SSN has no fake: tagged
+    assert set(notes.entities) == {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION", "US_SSN"}
+    assert cols["städte"] == Fake(kind="city", domain="person")
+    assert "# checks:" in text and "quasi_identifiers: [dob, zip, age, gender]" in text
+
+
+def test_every_column_has_a_comment() -> None:
+    lines = draft_policy(REPORT, input_name="t.parquet").splitlines()
+    start = lines.index("columns:") + 1
+    body = lines[start : start + 2 * len(REPORT.columns)]
+    assert all(line.startswith("  # ") for line in body[::2])
+
+
+def test_drafted_policy_applies(detector) -> None:  # type: ignore[no-untyped-def]
+    from privprep.detect import scan
+
+    frame = pl.DataFrame({
+        "full_name": ["Maria Lopez", "Jan Kowalski", "Chloé Martin"] * 10,
+        "email": ["maria@example.org", "jan@example.pl", "chloe@example.fr"] * 10,
+        "notes": ["Spoke with Maria Lopez about the invoice and the refund.",
+                  "Jan Kowalski asked for a call back on Monday morning.",
+                  "Nothing to report for this customer, all fine today."] * 10,
+        "amount": [1.5, 2.5, 3.5] * 10,
+    })  # fmt: skip
+    text = draft_policy(scan(frame.lazy()), input_name="t.parquet")
+    out = privprep.apply(parse_policy(text), frame, key="test-key-0123456789abcdef").frame
+    assert isinstance(out, pl.DataFrame) and out.columns == frame.columns
+    assert not set(out["full_name"]) & set(frame["full_name"])
+    assert "Maria Lopez" not in out["notes"][0] and out["full_name"][0] in out["notes"][0]
+
+
+@pytest.mark.parametrize("name", ["with space", "Ünïcode", "1st", "a:b"])
+def test_odd_column_names_are_quoted(name: str) -> None:
+    report = ScanReport(columns=[_finding(name, "EMAIL_ADDRESS")], rows_sampled=1, ner=False)
+    assert name in parse_policy(draft_policy(report, input_name="x")).columns
