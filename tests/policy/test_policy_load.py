@@ -18,6 +18,7 @@ from privprep.policy.columns import (
     Mask,
     Pseudonymize,
     Redact,
+    Scrub,
     ShiftDate,
 )
 
@@ -47,7 +48,8 @@ def test_the_customers_policy_says_what_its_comments_say() -> None:
     assert cols["email"] == Fake(kind="email")
     assert cols["salary"] == Generalize(round_to=1000, top=250000, bottom=0)
     assert cols["signup_at"] == ShiftDate(max_days=30, by="customer_id")
-    assert cols["notes"] == Redact(text="[NOTE REMOVED]")
+    entities = ["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION"]
+    assert cols["notes"] == Scrub(entities=entities, with_="fake")
     assert policy.unlisted == "fail" and policy.key.env == "PRIVPREP_KEY"
 
 
