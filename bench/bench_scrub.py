@@ -163,6 +163,7 @@ def _quality(m: dict[str, Any]) -> str:
 
 
 def main() -> None:
+    eval_data.reproducible()
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

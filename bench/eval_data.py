@@ -10,6 +10,8 @@ job titles, UUIDs and hashes.
 Labels say what a careful reader could know: under an opaque header a birth date is a
 DATE_TIME, and a postcode, an age or a card number stored as a float is nothing at all.
 
+Generation is deterministic per seed once ``PYTHONHASHSEED`` is fixed (:func:`reproducible`).
+
 Free text: notes built from templates with the character span of every entity recorded,
 plus texts without personal data (order numbers, dates, product talk) and a few sloppy
 lower-case notes.
@@ -17,7 +19,9 @@ lower-case notes.
 
 from __future__ import annotations
 
+import os
 import random
+import sys
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -46,6 +50,12 @@ HEADERS = {
     "age": ["age", "Age", "age_years"],
     "notes": ["notes", "comment", "description", "message"],
 }
+
+
+def reproducible() -> None:
+    """Re-run this script with ``PYTHONHASHSEED=0``: some Faker draws follow set order."""
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
 
 
 @dataclass

@@ -119,6 +119,7 @@ def table(title: str, rows: dict[str, dict[str, tuple[int, int, int]]], entities
 
 
 def main() -> None:
+    eval_data.reproducible()
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -22,8 +22,11 @@ __all__ = [
 ]
 
 
-def scan(data, sample: int = 1000):  # type: ignore[no-untyped-def]
-    """Classify the columns of ``data`` (path or frame); see :func:`privprep.detect.scan`."""
+def scan(data, sample: int = 1000, policy: Policy | None = None):  # type: ignore[no-untyped-def]
+    """Classify the columns of ``data`` (path or frame) → ``ScanReport``; see :mod:`privprep.detect`.
+
+    A ``policy`` adds its custom recognizers, allow list and detection settings.
+    """
     from privprep.detect import scan as _scan
 
-    return _scan(open_source(data).frame, sample=sample)
+    return _scan(open_source(data).frame, policy=policy, sample=sample)

@@ -132,8 +132,8 @@ def _matches(match: Match, name: str, finding: Finding | None) -> bool:
         return False
     if match.regex is not None and not re.search(match.regex, name):
         return False
-    if match.entity is not None:
-        return finding is not None and finding.is_pii and finding.entity == match.entity
+    if match.entity is not None:  # a finding names an entity only above the detection threshold
+        return finding is not None and finding.entity == match.entity
     return True
 
 

@@ -12,11 +12,13 @@ import contextlib
 import functools
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
+from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -58,11 +60,23 @@ class LoadedSpacyEngine(SpacyNlpEngine):
         return self._doc_to_nlp_artifact(doc, language)
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
-        """As Presidio's, with lower-cased tokens standing in for lemmas (no lemmatizer runs)."""
+        """As Presidio's, with lower-cased tokens standing in for lemmas (no lemmatizer runs).
+
+        Keywords (Presidio's rule: no stop words, punctuation or "be") come from the tokens'
+        own flags in the same pass, not from one vocabulary look-up per word.
+        """
         entities, scores = self._get_updated_entities(list(doc.ents), self._get_scores_for_entities(doc))
-        return NlpArtifacts(entities=entities, tokens=doc, tokens_indices=[t.idx for t in doc],
-                            lemmas=[t.lower_ for t in doc], nlp_engine=self, language=language,
-                            scores=scores)  # fmt: skip
+        indices, lemmas, keywords = [], [], []
+        for start, length, stop, punct in doc.to_array([IDX, LENGTH, IS_STOP, IS_PUNCT]).tolist():
+            lower = doc.text[start : start + length].lower()
+            indices.append(start)
+            lemmas.append(lower)
+            if not (stop or punct or lower == "be"):
+                keywords.extend(lower.split(":"))
+        artifacts = NlpArtifacts(entities=entities, tokens=doc, tokens_indices=indices, lemmas=lemmas,
+                                 nlp_engine=None, language=language, scores=scores)  # fmt: skip
+        artifacts.nlp_engine, artifacts.keywords = self, keywords
+        return artifacts
 
 
 class Detector:
@@ -100,6 +114,7 @@ class Detector:
         )
         self.entities = frozenset(self.analyzer.get_supported_entities(language)) - {"ORGANIZATION"}
         self._no_tokens = self.engine.artifacts(Doc(self.nlp.vocab, words=[]), language)
+        self.lock = threading.Lock()
 
     def docs(self, texts: Sequence[str], ner: Sequence[bool]) -> list[Doc]:
         """NER docs (batched) for flagged texts, token docs for the rest."""
@@ -126,13 +141,16 @@ class Detector:
         if not wanted:
             return [[] for _ in texts]
         if ner is None or not self.ner or sum(ner) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-            return self._analyze(texts, ner, wanted, allow, threshold)
+            with self.lock:
+                return self._analyze(texts, ner, wanted, allow, threshold)
 
         def work(part: list[int]) -> list[list[tuple[str, int, int, float, str]]]:
             found = self._analyze([texts[i] for i in part], [ner[i] for i in part], wanted, allow, threshold)
             return [[_pack(r) for r in results] for results in found]
 
-        return [[_unpack(p) for p in packed] for packed in run_two(work, list(range(len(texts))))]
+        with self.lock:  # one spaCy pipeline: columns scrubbed on parallel Polars threads take turns
+            packed = run_two(work, list(range(len(texts))))
+        return [[_unpack(p) for p in found] for found in packed]
 
     def _analyze(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.attrs import IDX, IS_ALPHA, LENGTH
 
 from privprep.detect.gazetteer import TITLES, Gazetteer, gazetteer
 
@@ -83,7 +84,8 @@ class ListedRecognizer(LocalRecognizer):
         if nlp_artifacts is None:
             return []
         gaz = gazetteer()
-        words = [(t.idx, t.text, t.lower_, t.is_alpha) for t in nlp_artifacts.tokens]
+        spans = nlp_artifacts.tokens.to_array([IDX, LENGTH, IS_ALPHA]).tolist()  # no Token objects
+        words = [(i, text[i : i + n], text[i : i + n].lower(), bool(alpha)) for i, n, alpha in spans]
         found = (people(words, gaz) if "PERSON" in entities else []) + (
             places(text, words, gaz) if "LOCATION" in entities else []
         )

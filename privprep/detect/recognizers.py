@@ -6,6 +6,7 @@ Value checks shared with the column classifier live here too: :func:`phone_regio
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import ClassVar
 
@@ -37,8 +38,21 @@ _NOT_PHONE = re.compile(
 )  # dates, SSNs
 
 
+def _lengths(region: str) -> frozenset[int]:
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return frozenset(meta.general_desc.possible_length) if meta and meta.general_desc else frozenset()
+
+
+_LENGTHS = {region: _lengths(region) for region in REGIONS}
+
+
+@functools.lru_cache(maxsize=65536)
 def phone_region(text: str, regions: tuple[str, ...] = REGIONS) -> str | None:
-    """Region of a phone number: valid there, or (``+``/``00`` prefix) of possible length."""
+    """Region of a phone number: valid there, or (``+``/``00`` prefix) of possible length.
+
+    Regions whose numbers never have this many digits (with or without a trunk ``0``) are
+    skipped before parsing.
+    """
     text = _EXTENSION.sub("", text.strip())
     digits = sum(c.isdigit() for c in text)
     if not 7 <= digits <= 15 or _NOT_PHONE.match(text):
@@ -51,6 +65,8 @@ def phone_region(text: str, regions: tuple[str, ...] = REGIONS) -> str | None:
         possible = phonenumbers.is_possible_number(number)
         return phonenumbers.region_code_for_country_code(number.country_code) if possible else None
     for region in regions:
+        if _LENGTHS.get(region) and not {digits, digits - 1} & _LENGTHS[region]:
+            continue
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:

@@ -121,7 +121,7 @@ def analyze_free_text(
 def resolve(results: list[Any]) -> list[Any]:
     """Non-overlapping spans, best first (higher score, then longer): an e-mail beats its domain."""
     kept: list[Any] = []
-    for r in sorted(results, key=lambda r: (-r.score, r.start - r.end)):
+    for r in sorted(results, key=lambda r: (-r.score, r.start - r.end, r.start, r.entity_type)):
         if all(r.end <= k.start or r.start >= k.end for k in kept):
             kept.append(r)
     return sorted(kept, key=lambda r: r.start)

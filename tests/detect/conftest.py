@@ -10,3 +10,9 @@ def detector():  # type: ignore[no-untyped-def]
     from privprep.detect.engine import get_detector
 
     return get_detector()
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_dir(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """In-memory runs append to ./privprep-audit.jsonl: keep that in a temp folder."""
+    monkeypatch.chdir(tmp_path)

@@ -147,3 +147,16 @@ def test_needs_a_string_column() -> None:
     frame = pl.DataFrame({"notes": [1, 2]})
     with pytest.raises(PrivprepError, match="needs a string column"):
         build(policy.columns["notes"], Context("notes", frame.schema, MasterKey(KEY.encode()), policy))
+
+
+def test_two_scrubbed_columns_in_one_run(detector) -> None:  # type: ignore[no-untyped-def]
+    policy = parse_policy(
+        "version: 1\nname: t\ncolumns:\n"
+        "  a: {action: scrub, with: tag}\n"
+        "  b: {action: scrub, entities: [EMAIL_ADDRESS], with: redact}\n"
+    )
+    frame = pl.DataFrame({"a": NOTES * 40, "b": ["mail jan@example.org now", None] * 100})
+    out = privprep.apply(policy, frame, key=KEY).frame
+    assert isinstance(out, pl.DataFrame)
+    assert out["a"][0] == "Called <PERSON> at <PHONE_NUMBER> about order 12."
+    assert out["b"].to_list()[:2] == ["mail [REDACTED] now", None]
