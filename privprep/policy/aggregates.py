@@ -5,23 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
-from pydantic_core import PydanticCustomError
 
 from privprep.policy.base import Spec
 
 U32_MAX = 2**32 - 1
-
-
-def _require(data: Any, key: str, what: str) -> Any:
-    """Name a missing clipping range / candidate list and why it is never inferred."""
-    if isinstance(data, dict) and key not in data:
-        raise PydanticCustomError(
-            f"missing_{key}",
-            "{key} are required: {what}; privprep never infers them from the private data,"
-            " which would leak it",
-            {"key": key, "what": what},
-        )
-    return data
+def _never_inferred(noun: str) -> str:
+    return f"; {noun} are required: privprep never infers them from the private data, which would leak it"
 
 
 class PrivacyUnit(Spec):
@@ -60,12 +49,9 @@ class Count(Spec):
 
 class _Bounded(Spec):
     column: str
-    bounds: tuple[float, float]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bounds_given(cls, data: Any) -> Any:
-        return _require(data, "bounds", "a [lower, upper] range every value is clipped to")
+    bounds: tuple[float, float] = Field(
+        description="a [lower, upper] range every value is clipped to" + _never_inferred("bounds")
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> _Bounded:
@@ -86,12 +72,10 @@ class Quantile(Spec):
     kind: Literal["quantile"] = "quantile"
     column: str
     alpha: float = Field(0.5, gt=0, lt=1)
-    candidates: list[float] = Field(min_length=2)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _candidates_given(cls, data: Any) -> Any:
-        return _require(data, "candidates", "the public values the released quantile is chosen from")
+    candidates: list[float] = Field(
+        min_length=2,
+        description="the public values the released quantile is chosen from" + _never_inferred("candidates"),
+    )
 
     @model_validator(mode="after")
     def _increasing(self) -> Quantile:

@@ -12,13 +12,27 @@ TAG_FIELDS = ("action", "kind")
 
 def allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Keys allowed in the mapping at ``loc`` (a pydantic error location, union tags included)."""
+    keys: set[str] = set()
+    for model in _models(_walk(root, loc)):
+        keys |= {f.alias or name for name, f in model.model_fields.items() if not f.exclude}
+    return sorted(keys)
+
+
+def description(root: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
+    """The documented meaning of the key at ``loc``, if its model gives one."""
+    *parent, key = loc
+    for model in _models(_walk(root, tuple(parent))):
+        field = model.model_fields.get(key)
+        if field is not None and field.description:
+            return field.description
+    return None
+
+
+def _walk(root: type[BaseModel], loc: tuple[Any, ...]) -> list[Any]:
     candidates: list[Any] = [root]
     for step in loc:
         candidates = [nxt for tp in candidates for nxt in _step(tp, step)]
-    keys: set[str] = set()
-    for model in _models(candidates):
-        keys |= {f.alias or name for name, f in model.model_fields.items() if not f.exclude}
-    return sorted(keys)
+    return candidates
 
 
 def _flatten(tp: Any) -> list[Any]:

@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from privprep.errors import PolicyError, Problem
-from privprep.policy.keys import allowed_keys
+from privprep.policy.keys import allowed_keys, description
 from privprep.policy.model import Policy
 
 _NOUNS = {"kind": "fake kind", "action": "action", "to": "generalize target", "with": "scrub replacement"}
@@ -91,7 +91,8 @@ def _message(err: Any, path: str) -> str:
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'; allowed: {', '.join(allowed_keys(Policy, loc[:-1]))}"
     if kind == "missing":
-        return f"required key '{loc[-1]}' is missing"
+        why = description(Policy, loc)
+        return f"required key '{loc[-1]}' is missing" + (f": {why}" if why else "")
     return err["msg"].removeprefix("Value error, ")
 
 
