@@ -110,9 +110,15 @@ class StepState:
 
 
 def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
-    """Classify the unlisted columns that would be kept; ``None`` when there are none."""
+    """Classify the unlisted columns that would be kept or that entity rules may claim.
+
+    ``None`` when there are none: a policy naming every column never loads the NLP model.
+    """
     policy = state.policy
-    wanted = [c for c in unlisted_columns(policy, source.schema) if policy.unlisted == "keep"]
+    entity_rules = any(rule.match.entity for rule in policy.rules)
+    if policy.unlisted != "keep" and not entity_rules:
+        return None
+    wanted = unlisted_columns(policy, source.schema)
     if not wanted:
         return None
     from privprep.detect import scan  # heavy import (spaCy): only when detection runs
