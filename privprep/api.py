@@ -18,6 +18,7 @@ def apply(
     *,
     audit_log: str | Path | None = None,
     on_stage: Stage | None = None,
+    report: str | Path | None = None,
 ) -> Result:
     """Apply ``policy`` to ``data`` (Parquet path, Polars or pandas frame).
 
@@ -27,6 +28,10 @@ def apply(
     >>> result = apply("policies/minimal.yaml", df, key="a-secret-of-16-bytes-or-more")
     >>> result.frame, result.record["result"]["status"]
     """
+    policy_path = None if isinstance(policy, Policy) else policy
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
-    return run(policy, data, output=output, key=key, audit_log=audit_log, on_stage=on_stage)
+    return run(
+        policy, data, output=output, key=key, audit_log=audit_log, on_stage=on_stage,
+        policy_path=policy_path, report=report,
+    )  # fmt: skip

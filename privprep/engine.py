@@ -1,12 +1,15 @@
-"""run(policy, data) → Result: detect, transform, check, aggregate, write atomically, audit.
+"""run(policy, data) → Result: resolve everything, audit the intent, then reserve, write and commit.
 
-Files are staged beside their targets and renamed only when every step has
-succeeded; DP budget is reserved before data is touched and committed last.
-Every run, failed or not, appends one record to the audit log.
+The order makes a failed or killed run harmless: open → detect → compile (key, header, projection,
+paths) → ``started`` audit record → DP reserve → transform, check, write, release into temp files
+→ ``finished`` record → rename. Nothing is reserved before every pure check has passed, nothing is
+written before the ``started`` record names it, and nothing is renamed before the ``finished``
+record is in the log. A later run cleans up (or completes) what a dead one left; see recovery.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,27 +19,41 @@ import pandas as pd
 import polars as pl
 
 from privprep.audit.record import (
+    AuditInfo,
     ColumnAction,
+    CompileInfo,
     FileInfo,
     Header,
+    Intent,
+    OpenInfo,
+    Planned,
+    PlannedRelease,
     assemble,
     new_run_id,
     now,
+    started,
     versions,
 )
 from privprep.audit.store import DEFAULT_NAME, AuditLog
 from privprep.checks import quasi_identifier_warnings
+from privprep.dp.owner import current_owner
 from privprep.errors import PrivprepError, ReasonCode, fail
+from privprep.io.atomic import temp_path
 from privprep.io.parquet import Data, Source, open_source
+from privprep.io.targets import refuse_collisions
 from privprep.keys import MasterKey, resolve_key
 from privprep.plan import Plan, compile_plan
 from privprep.policy.model import Policy
+from privprep.recovery import recover
 from privprep.steps import (
     Stage,
+    Staged,
     StepState,
     detect_findings,
     dp_prepare,
     dp_release,
+    fault_point,
+    ledger_path,
     profile_step,
     write_output,
 )
@@ -69,58 +86,68 @@ def run(
     key: str | bytes | None = None,
     audit_log: str | Path | None = None,
     on_stage: Stage | None = None,
+    policy_path: str | Path | None = None,
+    report: str | Path | None = None,
 ) -> Result:
-    """Execute ``policy`` on ``data``; every outcome, failures included, is appended to the audit log."""
-    run_id, started = new_run_id(), now()
+    """Execute ``policy`` on ``data``; every outcome, failures included, is appended to the audit log.
+
+    ``policy_path`` and ``report`` name files no output may overwrite (the CLI passes both).
+    """
+    run_id, started_at = new_run_id(), now()
     target = _output_path(policy, data, output)
     log = AuditLog(_audit_path(policy, target, audit_log))
     log.ensure_writable()  # a run that could not be audited must not start
+    recover(log)
     state = StepState(run_id, policy, target, log.path, on_stage)
-    header = _header(run_id, started, policy, None, None, None, data)
+    header = _header(run_id, started_at, policy, None, None, None, data)
     try:
-        with state.stage("open"):
+        with state.step("open") as done:
             source = open_source(data)
-        _check_target(source, target)
-        dp = dp_prepare(state, source)  # reserves the budget before any data is read
-        try:
-            findings = detect_findings(state, source)
+            done(OpenInfo(rows=source.rows, columns=len(source.schema)))
+        findings = detect_findings(state, source)
+        with state.step("compile") as done:
             plan = compile_plan(policy, source.schema, findings)
             state.warnings.extend(plan.warnings)
             state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
             master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
-            header = _header(run_id, started, policy, source, plan, master, data)
-            table = _execute(state, plan, source, master or UNKEYED, header, dp)
+            header = _header(run_id, started_at, policy, source, plan, master, data)
+            staged, outputs = plan.projection(master or UNKEYED)  # every type check, no data read
+            frame = source.frame.with_columns(**staged).select(outputs)
+            _stage_files(state, source, key, policy_path, report)
+            done(CompileInfo(columns_out=len(outputs), needs_key=plan.needs_key, outputs=len(state.files)))
+        with state.step("audit") as done:
+            sealed = _append(log, started(header, _intent(state)))
+            done(AuditInfo(started_hash=sealed["hash"]))
+        dp = None
+        try:
+            dp = dp_prepare(state, source)
+            table = _execute(state, frame, source, header, dp)
+            fault_point("finished:before")
+            record = _append(log, assemble(header, state.outcome()))
+            fault_point("finished:after")
         except BaseException:
             state.discard_temp_files()
             if dp is not None:
                 dp.rollback()
             raise
-        if dp is not None:
-            state.releases = [
-                r.model_dump(mode="json") | {"path": state.release_paths.get(r.name, r.path)}
-                for r in dp.commit()
-            ]
+        state.commit_files()
     except BaseException as exc:
         state.failure = _failure(exc)
-        log.append(assemble(header, state.outcome(now())))
+        _append_failure(log, header, state)
         if isinstance(exc, Exception) and not isinstance(exc, PrivprepError) and not DEBUG:
             # Library messages can quote data values: keep only the type (PRIVPREP_DEBUG=1 keeps all).
             raise PrivprepError(ReasonCode.INTERNAL, state.failure[1]) from None
         raise
-    record = log.append(assemble(header, state.outcome(now())))
-    frame = table.to_pandas() if isinstance(data, pd.DataFrame) and table is not None else table
-    return Result(run_id, target, frame, record, log.path, state.released)
+    frame_out = table.to_pandas() if isinstance(data, pd.DataFrame) and table is not None else table
+    return Result(run_id, target, frame_out, record, log.path, state.released)
 
 
 def _execute(
-    state: StepState, plan: Plan, source: Source, key: MasterKey, header: Header, dp: Any
+    state: StepState, frame: pl.LazyFrame, source: Source, header: Header, dp: Any
 ) -> pl.DataFrame | None:
-    """Transform, check and write; stage DP releases; rename every file only once all succeeded."""
-    staged, outputs = plan.projection(key)
+    """Transform, check and write into temp files; release DP tables last, once all else succeeded."""
     try:
-        table, written = write_output(
-            state, source.frame.with_columns(**staged).select(outputs), header, before=source.frame
-        )
+        table, written = write_output(state, frame, header, before=source.frame)
     except pl.exceptions.ComputeError as exc:
         if source.path is None or not str(exc).startswith("parquet"):
             raise
@@ -128,8 +155,73 @@ def _execute(
     profile_step(state, source.frame, written)
     if dp is not None:
         dp_release(state, dp, header)
-    state.commit_files()
     return table
+
+
+def _stage_files(
+    state: StepState,
+    source: Source,
+    key: str | bytes | None,
+    policy_path: str | Path | None,
+    report: str | Path | None,
+) -> None:
+    """Name every file the run will write (and its temp file); refuse any that collides."""
+    policy, planned, labels = state.policy, {}, {"output": "output", "report": "report"}
+    if state.target is not None:
+        planned["output"] = state.target
+    folder = state.target.parent if state.target else state.log_path.parent
+    for release in policy.aggregates.releases if policy.aggregates else []:
+        default = folder / f"{release.name}.{state.run_id}.parquet"  # concurrent runs never share one
+        planned[f"release:{release.name}"] = Path(release.path) if release.path else default
+        labels[f"release:{release.name}"] = f"DP release {release.name!r}"
+    protected = {"the audit log": state.log_path, "the audit log's lock": Path(f"{state.log_path}.lock")}
+    if source.path is not None:
+        protected["the input file"] = source.path
+    if policy_path is not None:
+        protected["the policy file"] = Path(policy_path)
+    if key is None and policy.key.file:
+        protected["the key file"] = Path(policy.key.file)
+    if policy.aggregates is not None:
+        protected["the budget ledger"] = ledger_path(state)
+    outputs = planned | ({"report": Path(report)} if report is not None else {})
+    refuse_collisions({labels[name]: path for name, path in outputs.items()}, protected)
+    for name, path in planned.items():  # the report is written by the caller, after the run
+        state.files[name] = Staged(name, path, temp_path(path, state.run_id))
+
+
+def _intent(state: StepState) -> Intent:
+    owner, files = current_owner(), state.files
+    releases = state.policy.aggregates.releases if state.policy.aggregates else []
+    return Intent(
+        outputs=[Planned(path=str(s.target.absolute()), tmp=str(s.tmp.absolute())) for s in files.values()],
+        releases=[
+            PlannedRelease(
+                name=r.name,
+                path=str(files[f"release:{r.name}"].target.absolute()),
+                epsilon=r.epsilon,
+                delta=r.delta,
+            )
+            for r in releases
+        ],
+        pid=owner.pid,
+        host=owner.host,
+        pid_start=owner.start,
+    )
+
+
+def _append(log: AuditLog, record: dict[str, Any]) -> dict[str, Any]:
+    """Append ``record``; a log that cannot take it (disk full) is an output error."""
+    try:
+        return log.append(record)
+    except OSError as exc:
+        message = f"cannot append to audit log {log.path}: {exc.strerror}"
+        raise fail(ReasonCode.OUTPUT_FAILED, message) from None
+
+
+def _append_failure(log: AuditLog, header: Header, state: StepState) -> None:
+    """Record the failure; when even that is impossible the original error is what the caller sees."""
+    with contextlib.suppress(PrivprepError):
+        _append(log, assemble(header, state.outcome()))
 
 
 def _output_path(policy: Policy, data: Data, output: str | Path | None) -> Path | None:
@@ -151,18 +243,9 @@ def _audit_path(policy: Policy, target: Path | None, explicit: str | Path | None
     return (target.parent if target else Path.cwd()) / DEFAULT_NAME
 
 
-def _check_target(source: Source, target: Path | None) -> None:
-    if target is None:
-        return
-    if source.path is not None and target.resolve() == source.path.resolve():
-        raise fail(ReasonCode.OUTPUT_FAILED, f"output {target} is the input file; choose another path")
-    if target.is_dir():
-        raise fail(ReasonCode.OUTPUT_FAILED, f"output {target} is a directory; name a file")
-
-
 def _header(
     run_id: str,
-    started: str,
+    started_at: str,
     policy: Policy,
     source: Source | None,
     plan: Plan | None,
@@ -186,7 +269,7 @@ def _header(
     ]
     return Header(
         run_id=run_id,
-        started_at=started,
+        started_at=started_at,
         versions=versions(),
         policy={"name": policy.name, "sha256": policy.sha256, "description": policy.description},
         input=info,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,15 +13,60 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
-from privprep.audit.record import FileInfo, Header, Outcome
+from privprep.audit.record import (
+    CheckInfo,
+    Checks,
+    DetectInfo,
+    Detection,
+    FileInfo,
+    Header,
+    Outcome,
+    Profile,
+    ProfileInfo,
+    ReleaseInfo,
+    StepInfo,
+    StepName,
+    StepRecord,
+    TransformInfo,
+    WriteInfo,
+    now,
+)
+from privprep.dp.records import ReleaseRecord
 from privprep.errors import PrivprepError, ReasonCode, fail
-from privprep.io.atomic import commit, temp_path
+from privprep.io.atomic import commit, remove_temp, scratch_path
 from privprep.io.parquet import Source, privprep_metadata, sha256_file
 from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
 
 Stage = Callable[[str], None]
 LEDGER_NAME = "privprep-budget.sqlite"
+FAULT_ENV = "PRIVPREP_FAULT"
+
+
+def fault_point(name: str) -> None:
+    """Test hook: ``PRIVPREP_FAULT=write:before`` makes the process die here as if SIGKILLed.
+
+    The fault-injection suite (tests/faults/) uses it to stop a run at every step boundary.
+    """
+    if os.environ.get(FAULT_ENV) == name:
+        os._exit(137)
+
+
+class StepFailed(PrivprepError):
+    """A step failed: the original reason code and message, plus which step and its partial record."""
+
+    def __init__(self, step: StepName, partial: StepRecord, cause: PrivprepError) -> None:
+        super().__init__(cause.code, cause.message, list(cause.problems), dict(cause.details))
+        self.step, self.partial = step, partial
+
+
+@dataclass
+class Staged:
+    """One file of the run: staged at ``tmp`` beside ``target``, renamed when the run commits."""
+
+    role: str
+    target: Path
+    tmp: Path
 
 
 @dataclass
@@ -33,58 +79,75 @@ class StepState:
     log_path: Path
     on_stage: Stage | None = None
     warnings: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    detection: dict[str, Any] | None = None
-    checks: dict[str, Any] | None = None
-    profile: dict[str, Any] | None = None
-    releases: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[StepRecord] = field(default_factory=list)
+    detection: Detection | None = None
+    checks: Checks | None = None
+    profile: Profile | None = None
+    releases: list[ReleaseRecord] = field(default_factory=list)
     released: dict[str, pl.DataFrame] = field(default_factory=dict)
-    release_paths: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Staged] = field(default_factory=dict)
     output: FileInfo | None = None
-    pending: list[tuple[Path, Path]] = field(default_factory=list)
     failure: tuple[str, str] | None = None
+    failed_step: StepName | None = None
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        """Time a step (recorded in the audit) and announce it to the progress display."""
+    def step(self, name: StepName) -> Iterator[Callable[[StepInfo], None]]:
+        """Run a step: announce it, time it and keep its record (``yield``s a setter for its info)."""
+        fault_point(f"{name}:before")
         if self.on_stage:
             self.on_stage(name)
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = round(time.perf_counter() - start, 3)
+        info: list[StepInfo] = []
+        started_at, start = now(), time.perf_counter()
 
-    def outcome(self, finished_at: str) -> Outcome:
+        def record() -> StepRecord:
+            seconds = round(time.perf_counter() - start, 3)
+            last = info[-1] if info else None
+            return StepRecord(step=name, started_at=started_at, seconds=seconds, info=last)
+
+        try:
+            yield info.append
+        except BaseException as exc:
+            self.failed_step = self.failed_step or name
+            self.steps.append(partial := record())
+            if isinstance(exc, PrivprepError) and not isinstance(exc, StepFailed):
+                raise StepFailed(name, partial, exc) from exc
+            raise
+        self.steps.append(record())
+        fault_point(f"{name}:after")
+
+    def outcome(self) -> Outcome:
         """The record of what happened so far (a failed run keeps what it did before failing)."""
         code, message = self.failure or (None, None)
         return Outcome(
             status="failed" if self.failure else "success",
             reason_code=code,
             message=message,
-            finished_at=finished_at,
+            failed_step=self.failed_step if self.failure else None,
+            finished_at=now(),
             output=self.output,
             warnings=self.warnings,
+            steps=self.steps,
             detection=self.detection,
             checks=self.checks,
             releases=self.releases,
             profile=self.profile,
-            timings=self.timings,
         )
 
     def commit_files(self) -> None:
-        """Rename every staged file onto its target."""
-        for tmp, target in self.pending:
+        """Rename every staged file onto its target (the finished record is already in the log)."""
+        for staged in self.files.values():
+            fault_point(f"rename:{staged.role}")
             try:
-                commit(tmp, target)
+                commit(staged.tmp, staged.target)
             except OSError as exc:
-                raise fail(ReasonCode.OUTPUT_FAILED, f"cannot write {target}: {exc.strerror}") from None
-        self.pending.clear()
+                message = f"cannot write {staged.target}: {exc.strerror}"
+                raise fail(ReasonCode.OUTPUT_FAILED, message) from None
+        self.files.clear()
 
     def discard_temp_files(self) -> None:
-        for tmp, _ in self.pending:
-            tmp.unlink(missing_ok=True)
-        self.pending.clear()
+        for staged in self.files.values():
+            remove_temp(staged.tmp)
+        self.files.clear()
 
     def metadata(self, header: Header) -> dict[str, str]:
         """Key-value metadata linking a written file to its audit record."""
@@ -97,16 +160,15 @@ class StepState:
             }
         )
 
-    def stage_file(self, target: Path) -> Path:
-        """A temp path beside ``target``; it is renamed onto ``target`` when the run commits."""
+    def temp_for(self, role: str) -> Path:
+        """The temp file staged for ``role``; its folder is created on first use."""
+        staged = self.files[role]
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            staged.target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            message = f"cannot create the folder of {target}: {exc.strerror}"
+            message = f"cannot create the folder of {staged.target}: {exc.strerror}"
             raise fail(ReasonCode.OUTPUT_FAILED, message) from None
-        tmp = temp_path(target)
-        self.pending.append((tmp, target))
-        return tmp
+        return staged.tmp
 
 
 def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
@@ -123,18 +185,25 @@ def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
         return None
     from privprep.detect import scan  # heavy import (spaCy): only when detection runs
 
-    with state.stage("detect"):
+    with state.step("detect") as done:
         sample = policy.detect.sample if policy.detect else 1000
         report = scan(source.frame.select(wanted), policy=policy, sample=sample)
-    state.detection = report.model_dump(mode="json")
+        state.detection = Detection.model_validate(report.model_dump(mode="json"))
+        done(DetectInfo(columns_scanned=len(wanted), rows_sampled=report.rows_sampled, ner=report.ner))
     return {finding.name: finding for finding in report.columns}
 
 
-def sink(state: StepState, frame: pl.LazyFrame, target: Path, header: Header) -> Path:
-    """Stream ``frame`` into a staged temp file with linking metadata."""
-    tmp = state.stage_file(target)
-    frame.sink_parquet(tmp, metadata=state.metadata(header), statistics=True, sync_on_close="data")
-    return tmp
+def sink(state: StepState, frame: pl.LazyFrame, tmp: Path, header: Header) -> None:
+    """Stream ``frame`` into ``tmp`` with linking metadata; a full disk is an output error."""
+    try:
+        frame.sink_parquet(tmp, metadata=state.metadata(header), statistics=True, sync_on_close="data")
+    except OSError as exc:
+        raise fail(ReasonCode.OUTPUT_FAILED, f"cannot write {tmp}: {exc.strerror}") from None
+    except pl.exceptions.PolarsError as exc:
+        text = str(exc)  # only tested for the OS error kind, never repeated: it may quote data
+        if "os error 28" in text or "No space left" in text:
+            raise fail(ReasonCode.OUTPUT_FAILED, f"cannot write {tmp}: no space left on device") from None
+        raise
 
 
 def write_output(
@@ -144,25 +213,27 @@ def write_output(
 
     Returns the collected table (in-memory runs only) and a lazy view of what was produced.
     """
-    policy, target = state.policy, state.target
-    if target is None:
-        with state.stage("transform"):
+    if state.target is None:
+        with state.step("transform") as done:
             table = frame.collect()
-        kept = apply_checks(state, table.lazy(), before) if policy.checks else None
+            done(TransformInfo(rows=table.height))
+        kept = apply_checks(state, table.lazy(), before) if state.policy.checks else None
         table = kept.collect() if kept is not None else table
         return table, table.lazy()
-    with state.stage("transform+write"):
-        tmp = sink(state, frame, target, header)
-    if policy.checks:
-        with state.stage("checks"):
-            kept = apply_checks(state, pl.scan_parquet(tmp), before)
-            if kept is not None:
-                state.pending.remove((tmp, target))
-                filtered = sink(state, kept, target, header)
-                tmp.unlink()
-                tmp = filtered
+    tmp = state.temp_for("output")
+    with state.step("write") as done:
+        sink(state, frame, tmp, header)
+        done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
+    if state.policy.checks:
+        kept = apply_checks(state, pl.scan_parquet(tmp), before)
+        if kept is not None:
+            with state.step("write") as done:
+                scratch = scratch_path(tmp)
+                sink(state, kept, scratch, header)
+                os.replace(scratch, tmp)
+                done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
     rows = pq.read_metadata(tmp).num_rows
-    state.output = FileInfo(path=str(target.absolute()), sha256=sha256_file(tmp), rows=rows)
+    state.output = FileInfo(path=str(state.target.absolute()), sha256=sha256_file(tmp), rows=rows)
     return None, pl.scan_parquet(tmp)
 
 
@@ -172,13 +243,17 @@ def apply_checks(
     """Run the policy's risk checks; returns the frame minus suppressed rows, if any were."""
     from privprep.checks import run_checks
 
-    try:
-        outcome = run_checks(state.policy.checks, frame, before=before)
-    except PrivprepError as exc:
-        state.checks = exc.details.get("checks")  # a failed check's numbers go into the audit record
-        raise
-    state.checks = outcome.record
-    state.warnings.extend(outcome.warnings)
+    with state.step("check") as done:
+        try:
+            outcome = run_checks(state.policy.checks, frame, before=before)
+        except PrivprepError as exc:
+            if "checks" in exc.details:  # a failed check's numbers go into the audit record
+                state.checks = Checks.model_validate(exc.details["checks"])
+            raise
+        state.checks = Checks.model_validate(outcome.record)
+        state.warnings.extend(outcome.warnings)
+        c = state.checks
+        done(CheckInfo(passed=c.passed, rows_checked=c.rows_checked, rows_suppressed=c.rows_suppressed))
     return outcome.suppress(frame) if outcome.suppress is not None else None
 
 
@@ -186,21 +261,27 @@ def profile_step(state: StepState, before: pl.LazyFrame, after: pl.LazyFrame) ->
     """Value-free statistics of every column before and after, for the reviewer's report."""
     from privprep.profile import profile_frame
 
-    with state.stage("profile"):
-        state.profile = {"input": profile_frame(before), "output": profile_frame(after)}
+    with state.step("profile") as done:
+        profile = Profile.model_validate({"input": profile_frame(before), "output": profile_frame(after)})
+        state.profile = profile
+        done(ProfileInfo(columns_in=len(profile.input.columns), columns_out=len(profile.output.columns)))
+
+
+def ledger_path(state: StepState) -> Path:
+    spec = state.policy.aggregates
+    return Path(getattr(spec, "ledger", None) or state.log_path.parent / LEDGER_NAME)
 
 
 def dp_prepare(state: StepState, source: Source) -> Any:
-    """Resolve the DP releases and reserve their cost before any data is touched."""
+    """Resolve the DP releases and reserve their cost; called once every pure check has passed."""
     spec = state.policy.aggregates
     if spec is None:
         return None
     from privprep.dp import DPRun
 
-    ledger = Path(getattr(spec, "ledger", None) or state.log_path.parent / LEDGER_NAME)
-    with state.stage("dp-reserve"):
+    with state.step("reserve"):
         run = DPRun.prepare(
-            spec, source.frame, dataset=spec.dataset or state.policy.name, ledger_path=ledger,
+            spec, source.frame, dataset=spec.dataset or state.policy.name, ledger_path=ledger_path(state),
             run_id=state.run_id,
         )  # fmt: skip
     state.warnings.extend(run.warnings)
@@ -208,12 +289,17 @@ def dp_prepare(state: StepState, source: Source) -> Any:
 
 
 def dp_release(state: StepState, run: Any, header: Header) -> None:
-    """Release every DP table once and stage its file for the commit."""
-    folder = state.target.parent if state.target else state.log_path.parent
-    with state.stage("dp-release"):
+    """Release every DP table once into its staged file, then mark the spend final in the ledger."""
+    with state.step("release") as done:
         for table in run.release():
             state.released[table.name] = table.frame
-            target = Path(table.path) if table.path else folder / f"{table.name}.parquet"
-            state.release_paths[table.name] = str(target.absolute())
             meta = state.metadata(header) | privprep_metadata({"release": table.name})
-            table.frame.write_parquet(state.stage_file(target), metadata=meta)
+            tmp = state.temp_for(f"release:{table.name}")
+            try:
+                table.frame.write_parquet(tmp, metadata=meta)
+            except OSError as exc:
+                raise fail(ReasonCode.OUTPUT_FAILED, f"cannot write {tmp}: {exc.strerror}") from None
+        paths = {role.removeprefix("release:"): s.target for role, s in state.files.items()}
+        state.releases = [r.model_copy(update={"path": str(paths[r.name].absolute())}) for r in run.commit()]
+        epsilon, delta = sum(r.epsilon for r in state.releases), sum(r.delta for r in state.releases)
+        done(ReleaseInfo(tables=len(state.releases), epsilon=epsilon, delta=delta))

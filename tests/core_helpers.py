@@ -112,3 +112,8 @@ def run_cli(
     return subprocess.run(
         [*command, *map(str, args)], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120
     )
+
+
+def finished(log: Path) -> list[dict[str, Any]]:
+    """The ``finished`` record of each run, oldest first (each run also writes a ``started`` one)."""
+    return [r for r in records(log) if r.get("kind") == "finished"]

@@ -1,4 +1,9 @@
-"""The audit record of one run, assembled from each step's typed record. Never holds data values."""
+"""The audit records of one run, assembled from each step's typed record. Never hold data values.
+
+A run appends a ``started`` record (its header and every file it intends to write) before any
+output is written or any budget released, and a ``finished`` record with the outcome. Readers
+(``report/``) load either with ``AuditRecord.model_validate(line)``.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,19 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from privprep.audit.chain import digest
+from privprep.dp.records import ReleaseRecord
 
 LIBRARIES = ("polars", "polars-hash", "pyarrow", "faker", "presidio-analyzer", "spacy", "opendp")
+StepName = Literal[
+    "open", "detect", "compile", "audit", "reserve", "transform", "check", "write", "release", "profile"
+]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class FileInfo(_Model):
@@ -49,20 +58,193 @@ class Header(_Model):
         return digest(self.model_dump(mode="json", by_alias=True))
 
 
+# --- each step's own figures -------------------------------------------------------------------
+
+
+class OpenInfo(_Model):
+    rows: int | None
+    columns: int
+
+
+class DetectInfo(_Model):
+    columns_scanned: int
+    rows_sampled: int
+    ner: bool
+
+
+class CompileInfo(_Model):
+    columns_out: int
+    needs_key: bool
+    outputs: int = Field(description="files this run will write: the table, DP releases")
+
+
+class TransformInfo(_Model):
+    rows: int | None = Field(description="rows produced (in-memory runs), None when streamed to a file")
+
+
+class CheckInfo(_Model):
+    passed: bool
+    rows_checked: int | None
+    rows_suppressed: int | None
+
+
+class WriteInfo(_Model):
+    files: int
+    rows: int | None
+
+
+class ReleaseInfo(_Model):
+    tables: int
+    epsilon: float
+    delta: float
+
+
+class ProfileInfo(_Model):
+    columns_in: int
+    columns_out: int
+
+
+class AuditInfo(_Model):
+    started_hash: str
+
+
+StepInfo = (
+    OpenInfo | DetectInfo | CompileInfo | TransformInfo | CheckInfo | WriteInfo | ReleaseInfo | ProfileInfo
+    | AuditInfo
+)  # fmt: skip
+INFO_TYPES: dict[str, type[_Model]] = {
+    "open": OpenInfo, "detect": DetectInfo, "compile": CompileInfo, "transform": TransformInfo,
+    "check": CheckInfo, "write": WriteInfo, "release": ReleaseInfo, "profile": ProfileInfo,
+    "audit": AuditInfo,
+}  # fmt: skip
+
+
+class StepRecord(_Model):
+    """One step of a run: when it started, how long it took, what it did (``None``: it failed first)."""
+
+    step: StepName
+    started_at: str
+    seconds: float
+    info: StepInfo | None = None
+
+    @field_validator("info", mode="before")
+    @classmethod
+    def _typed(cls, value: Any, context: ValidationInfo) -> Any:
+        """The info model is the one of ``step`` (read back from JSON without guessing)."""
+        step = context.data.get("step")
+        if isinstance(value, dict) and step in INFO_TYPES:
+            return INFO_TYPES[step].model_validate(value)
+        return value
+
+
+# --- sections of the finished record -----------------------------------------------------------
+
+
+class Finding(_Model):
+    """What detection concluded for one column (signals are counts and scores, never values)."""
+
+    name: str
+    entity: str | None
+    score: float
+    free_text: bool = False
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class Detection(_Model):
+    columns: list[Finding]
+    rows_sampled: int
+    ner: bool
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class Checks(_Model):
+    """Totals of the risk checks plus each check's own measurements (by check name)."""
+
+    passed: bool
+    rows_checked: int | None
+    rows_suppressed: int | None
+    rows_written: int | None
+    k_anonymity: dict[str, Any] | None = None
+    l_diversity: dict[str, Any] | None = None
+
+
+class ColumnProfile(_Model):
+    dtype: str
+    null_rate: float
+    distinct: int
+    length: list[float | None] | None = None
+
+
+class FrameProfile(_Model):
+    rows: int
+    row_limit: int
+    columns: dict[str, ColumnProfile]
+
+
+class Profile(_Model):
+    input: FrameProfile
+    output: FrameProfile
+
+
 class Outcome(_Model):
-    """What the run did: status, output fingerprint, warnings and each step's record."""
+    """What the run did: status, output fingerprint, warnings, each step and each section."""
 
     status: Literal["success", "failed"]
     reason_code: str | None = None
     message: str | None = None
+    failed_step: StepName | None = None
     finished_at: str
     output: FileInfo | None = None
     warnings: list[str] = Field(default_factory=list)
-    detection: dict[str, Any] | None = None
-    checks: dict[str, Any] | None = None
-    releases: list[dict[str, Any]] = Field(default_factory=list)
-    profile: dict[str, Any] | None = None
-    timings: dict[str, float] = Field(default_factory=dict)
+    steps: list[StepRecord] = Field(default_factory=list)
+    detection: Detection | None = None
+    checks: Checks | None = None
+    releases: list[ReleaseRecord] = Field(default_factory=list)
+    profile: Profile | None = None
+
+    @property
+    def timings(self) -> dict[str, float]:
+        return {s.step: s.seconds for s in self.steps}
+
+
+class Planned(_Model):
+    """One file a run intends to write: its target and the temp file staged beside it."""
+
+    path: str
+    tmp: str
+
+
+class PlannedRelease(_Model):
+    name: str
+    path: str
+    epsilon: float
+    delta: float
+
+
+class Intent(_Model):
+    """Everything a run will write, and which process writes it (so a later run can tell it died)."""
+
+    outputs: list[Planned]
+    releases: list[PlannedRelease] = Field(default_factory=list)
+    pid: int
+    host: str
+    pid_start: str | None = None
+
+
+class AuditRecord(_Model):
+    """One line of the audit log as the engine writes it (``kind`` says which)."""
+
+    kind: Literal["started", "finished"] = "finished"
+    run_id: str
+    header: Header
+    header_sha256: str
+    intent: Intent | None = None
+    result: Outcome | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+    sig: str | None = None
+    signer: str | None = None
+    pubkey: str | None = None
 
 
 def new_run_id() -> str:
@@ -87,11 +269,23 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def assemble(header: Header, outcome: Outcome) -> dict[str, Any]:
-    """The record as appended to the log (before sealing)."""
+def started(header: Header, intent: Intent) -> dict[str, Any]:
+    """The write-ahead record appended before anything is written or released (before sealing)."""
     return {
+        "kind": "started",
         "run_id": header.run_id,
         "header": header.model_dump(mode="json", by_alias=True),
         "header_sha256": header.sha256,
-        "result": outcome.model_dump(mode="json", by_alias=True),
+        "intent": intent.model_dump(mode="json"),
+    }
+
+
+def assemble(header: Header, outcome: Outcome) -> dict[str, Any]:
+    """The ``finished`` record as appended to the log (before sealing)."""
+    return {
+        "kind": "finished",
+        "run_id": header.run_id,
+        "header": header.model_dump(mode="json", by_alias=True),
+        "header_sha256": header.sha256,
+        "result": outcome.model_dump(mode="json", by_alias=True, exclude_none=False),
     }

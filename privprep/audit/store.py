@@ -68,7 +68,11 @@ class AuditLog:
 
     def find(self, run_id: str) -> dict[str, Any]:
         """The record of ``run_id`` (a unique prefix is enough)."""
-        matches = [r for r in self.records() if r.get("run_id", "").startswith(run_id)]
+        matches = [
+            r
+            for r in self.records()
+            if r.get("run_id", "").startswith(run_id) and r.get("kind", "finished") == "finished"
+        ]
         if len(matches) != 1:
             what = "no run" if not matches else f"{len(matches)} runs"
             raise fail(ReasonCode.AUDIT_INVALID, f"{what} in {self.path} match run id {run_id!r}")

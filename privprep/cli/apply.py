@@ -27,11 +27,10 @@ def apply(
     report: Path | None = typer.Option(None, "--report", help="Also write an HTML run report."),
 ) -> None:
     """Apply POLICY to INPUT and write audited, privacy-safe Parquet."""
-    loaded = privprep.load_policy(policy)
     with err.status("starting", spinner="dots") as status:
         result = privprep.apply(
-            loaded, input, output, audit_log=audit_log,
-            on_stage=lambda stage: status.update(f"{stage}..."),
+            policy, input, output, audit_log=audit_log,
+            on_stage=lambda stage: status.update(f"{stage}..."), report=report,
         )  # fmt: skip
     outcome = result.record["result"]
     rows = (outcome.get("output") or {}).get("rows")

@@ -21,6 +21,8 @@ def list_runs(log: Path = LogOption) -> None:
     """One line per run: id, time, policy, status, rows."""
     table = Table("run id", "started (UTC)", "policy", "status", "rows in", "rows out")
     for record in _log(log).records():
+        if record.get("kind", "finished") != "finished":
+            continue
         header, result = record["header"], record["result"]
         style = "green" if result["status"] == "success" else "red"
         reason = f" ({result['reason_code']})" if result["reason_code"] else ""

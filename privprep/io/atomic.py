@@ -9,9 +9,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def temp_path(target: Path) -> Path:
-    """A hidden temporary name in the target's directory (same filesystem, so rename is atomic)."""
-    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+def temp_path(target: Path, owner: str | None = None) -> Path:
+    """A hidden temporary name in the target's directory (same filesystem, so rename is atomic).
+
+    ``owner`` (a run id) names the temp file, so a later run can find what a dead one left.
+    """
+    return target.with_name(f".{target.name}.{owner or uuid.uuid4().hex[:12]}.tmp")
+
+
+def scratch_path(tmp: Path) -> Path:
+    """A second temp name beside ``tmp`` (for rewriting it), with the same owner."""
+    return tmp.with_name(f"{tmp.name[:-4]}.scratch.tmp")
+
+
+def remove_temp(tmp: Path) -> None:
+    """Delete ``tmp`` and its scratch twin if they exist (their folder may not)."""
+    for path in (tmp, scratch_path(tmp)):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            path.unlink()
 
 
 def fsync_path(path: Path) -> None:

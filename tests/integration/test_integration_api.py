@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 import pytest
-from core_helpers import KEY, OTHER_KEY, records
+from core_helpers import KEY, OTHER_KEY, finished
 
 import privprep
 from privprep import PrivprepError, ReasonCode
@@ -55,7 +55,7 @@ def test_a_parquet_path_in_a_parquet_file_out(workdir: Path, key: str, policy_fi
     FRAME.write_parquet(workdir / "in.parquet")
     result = privprep.apply(policy_file, "in.parquet", "out.parquet")
     assert result.output_path == Path("out.parquet") and result.frame is None and result.releases == {}
-    assert result.audit_log == Path("privprep-audit.jsonl") and records(result.audit_log) == [result.record]
+    assert result.audit_log == Path("privprep-audit.jsonl") and finished(result.audit_log) == [result.record]
     assert result.record["result"]["status"] == "success"
     assert result.warnings == result.record["result"]["warnings"]
     check_transformed(pl.read_parquet(workdir / "out.parquet"))
@@ -80,7 +80,7 @@ def test_the_policy_output_section_is_used(workdir: Path, key: str) -> None:
     result = privprep.apply(privprep.parse_policy(text), FRAME)
     assert result.output_path == Path("out/data.parquet") and (workdir / "out" / "data.parquet").exists()
     assert (
-        result.audit_log == Path("logs/audit.jsonl") and len(records(workdir / "logs" / "audit.jsonl")) == 1
+        result.audit_log == Path("logs/audit.jsonl") and len(finished(workdir / "logs" / "audit.jsonl")) == 1
     )
     explicit = privprep.apply(privprep.parse_policy(text), FRAME, "other.parquet", audit_log="other.jsonl")
     assert explicit.output_path == Path("other.parquet") and explicit.audit_log == Path("other.jsonl")

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
-from core_helpers import KEY, records, stray_files
+from core_helpers import KEY, finished, stray_files
 
 import privprep
 from privprep import PrivprepError, ReasonCode
@@ -108,7 +108,7 @@ def test_a_failed_run_writes_nothing_and_is_audited(
         privprep.apply(privprep.parse_policy(policy), data, out, key=key, audit_log=log)
     assert err.value.code is code and err.value.exit_code == EXIT_CODES[code]
     assert not out.exists() and stray_files(tmp_path) == []
-    [record] = records(log)
+    [record] = finished(log)
     assert record["result"]["status"] == "failed" and record["result"]["reason_code"] == code.value
     assert record["result"]["message"] == str(err.value) and record["result"]["output"] is None
     text = str(err.value) + log.read_text()
@@ -124,7 +124,7 @@ def test_output_equal_to_input_is_refused_and_the_input_untouched(tmp_path: Path
     assert err.value.code is ReasonCode.OUTPUT_FAILED and err.value.exit_code == 8
     assert "is the input file" in str(err.value)
     assert src.read_bytes() == before and stray_files(tmp_path) == []
-    assert records(tmp_path / "a.jsonl")[0]["result"]["reason_code"] == "output_failed"
+    assert finished(tmp_path / "a.jsonl")[0]["result"]["reason_code"] == "output_failed"
 
 
 def test_a_failure_while_streaming_leaves_the_previous_output_untouched(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_a_failure_while_streaming_leaves_the_previous_output_untouched(tmp_path
     with pytest.raises(PrivprepError):
         privprep.apply(privprep.parse_policy(GOOD), corrupt_pages(tmp_path), out, key=KEY)
     assert out.read_bytes() == b"previous output" and stray_files(tmp_path) == []
-    assert records(tmp_path / "privprep-audit.jsonl")[0]["result"]["status"] == "failed"
+    assert finished(tmp_path / "privprep-audit.jsonl")[0]["result"]["status"] == "failed"
 
 
 def test_corrupt_data_pages_are_an_input_error(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_corrupt_data_pages_are_an_input_error(tmp_path: Path) -> None:
         privprep.apply(privprep.parse_policy(GOOD), corrupt_pages(tmp_path), tmp_path / "o.parquet", key=KEY)
     assert err.value.code is ReasonCode.INPUT_INVALID and err.value.exit_code == 3
     assert "has unreadable data pages" in str(err.value)
-    assert records(tmp_path / "privprep-audit.jsonl")[0]["result"]["reason_code"] == "input_invalid"
+    assert finished(tmp_path / "privprep-audit.jsonl")[0]["result"]["reason_code"] == "input_invalid"
 
 
 def test_an_output_that_is_a_directory_is_an_output_error(tmp_path: Path) -> None:
@@ -175,7 +175,7 @@ def test_an_interrupt_after_writing_discards_the_temp_file(
     with pytest.raises(KeyboardInterrupt):
         privprep.apply(privprep.parse_policy(GOOD), FRAME, tmp_path / "o.parquet", key=KEY)
     assert not (tmp_path / "o.parquet").exists() and stray_files(tmp_path) == []
-    outcome = records(tmp_path / "privprep-audit.jsonl")[0]["result"]
+    outcome = finished(tmp_path / "privprep-audit.jsonl")[0]["result"]
     assert outcome["reason_code"] == "interrupted" and outcome["message"] == "the run was interrupted"
 
 
@@ -212,7 +212,7 @@ def test_an_output_folder_that_cannot_be_created_is_an_output_error(tmp_path: Pa
             audit_log=tmp_path / "a.jsonl",
         )
     assert err.value.code is ReasonCode.OUTPUT_FAILED
-    assert records(tmp_path / "a.jsonl")[0]["result"]["reason_code"] == "output_failed"
+    assert finished(tmp_path / "a.jsonl")[0]["result"]["reason_code"] == "output_failed"
 
 
 def test_an_unwritable_audit_log_fails_the_run_before_any_output(tmp_path: Path) -> None:

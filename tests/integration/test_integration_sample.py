@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from core_helpers import KEY, POLICIES, SAMPLE, leaks, records
+from core_helpers import KEY, POLICIES, SAMPLE, finished, leaks
 
 import privprep
 from privprep.audit import AuditLog, verify_log
@@ -146,6 +146,6 @@ def test_the_minimal_policy(tmp_path: Path) -> None:
 
 def test_the_record_lists_columns_dropped_as_unlisted(tmp_path: Path) -> None:
     result = privprep.apply(POLICIES / "minimal.yaml", SAMPLE, tmp_path / "min.parquet", key=KEY)
-    [record] = records(result.audit_log)
+    [record] = finished(result.audit_log)
     actions = {c["name"]: (c["action"], c["source"]) for c in record["header"]["columns"]}
     assert len(actions) == 21 and actions["ssn"] == ("drop", "unlisted")
