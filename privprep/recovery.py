@@ -15,7 +15,7 @@ from typing import Any
 
 from privprep.audit.store import AuditLog
 from privprep.dp.owner import Owner
-from privprep.io.atomic import remove_temp
+from privprep.io.atomic import remove_temp, scratch_path
 
 
 def recover(log: AuditLog) -> list[str]:
@@ -27,22 +27,24 @@ def recover(log: AuditLog) -> list[str]:
     done = []
     for kinds in runs.values():
         intent = (kinds.get("started") or {}).get("intent")
-        if not intent:
+        left = [p for p in (intent or {}).get("outputs", []) if _exists(Path(p["tmp"]))]
+        if not left:
             continue
+        if Owner(intent["host"], intent["pid"], intent.get("pid_start")).alive():
+            continue  # still running (or between its finished record and its renames)
         finished = kinds.get("finished")
-        if finished is None and Owner(intent["host"], intent["pid"], intent.get("pid_start")).alive():
-            continue
         committed = finished is not None and (finished.get("result") or {}).get("status") == "success"
-        for planned in intent["outputs"]:
+        for planned in left:
             done += _settle(Path(planned["tmp"]), Path(planned["path"]), committed)
     return done
 
 
+def _exists(tmp: Path) -> bool:
+    return tmp.exists() or scratch_path(tmp).exists()
+
+
 def _settle(tmp: Path, target: Path, committed: bool) -> list[str]:
-    if not tmp.exists():
-        remove_temp(tmp)
-        return []
-    if committed:
+    if committed and tmp.exists():
         with contextlib.suppress(FileNotFoundError):  # another run may be recovering it right now
             os.replace(tmp, target)
             return [f"renamed {tmp} to {target} (its run had finished)"]

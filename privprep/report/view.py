@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from privprep.audit import AuditLog, verify_log
 from privprep.audit.chain import record_hash_ok
+from privprep.audit.record import AuditRecord, ColumnProfile, Header, Outcome
+from privprep.errors import ReasonCode, fail
 from privprep.report import fmt
 from privprep.report.releases import ReleaseView, release_views
 from privprep.report.risk import CheckView, check_views
@@ -67,90 +71,105 @@ class RunView:
     detection: dict[str, Any] | None
 
 
+def parse_record(record: dict[str, Any]) -> AuditRecord:
+    """The typed ``finished`` record of a run; anything else is an AUDIT_INVALID error."""
+    try:
+        parsed = AuditRecord.model_validate(record)
+    except ValidationError as exc:  # name the places, never the values pydantic would quote
+        places = sorted({".".join(map(str, e["loc"])) for e in exc.errors()})[:5]
+        message = f"not a privprep run record ({exc.error_count()} problem(s) at {', '.join(places)})"
+        raise fail(ReasonCode.AUDIT_INVALID, message) from None
+    if parsed.result is None:
+        raise fail(ReasonCode.AUDIT_INVALID, f"run {parsed.run_id} has no finished record (it never ended)")
+    return parsed
+
+
 def build_view(record: dict[str, Any], log: AuditLog | None = None) -> RunView:
     """Everything the reports show, from ``record`` (and the chain status, when ``log`` is given)."""
-    header, result = record.get("header") or {}, record.get("result") or {}
-    profile = result.get("profile") or {}
-    columns = _columns(header, result.get("detection"), profile)
-    checks = check_views(result.get("checks"))
-    releases = release_views(result.get("releases") or [])
+    parsed = parse_record(record)
+    header, result = parsed.header, parsed.result
+    assert result is not None  # parse_record refuses records without one
+    columns = _columns(header, result)
+    checks = check_views(result.checks.model_dump(mode="json") if result.checks else None)
+    releases = release_views([r.model_dump(mode="json") for r in result.releases])
     chain = _chain(record, log)
+    output = result.output.model_dump(mode="json", by_alias=True) if result.output else {}
     return RunView(
-        run_id=str(record.get("run_id", "")),
-        status=str(result.get("status", "unknown")),
-        reason_code=result.get("reason_code"),
-        message=result.get("message"),
-        policy=header.get("policy") or {},
-        started_at=str(header.get("started_at", "")),
-        finished_at=str(result.get("finished_at", "")),
-        key_fingerprint=header.get("key_fingerprint"),
-        files=[("input", header.get("input") or {}), ("output", result.get("output") or {})],
+        run_id=parsed.run_id,
+        status=result.status,
+        reason_code=result.reason_code,
+        message=result.message,
+        policy=dict(header.policy),
+        started_at=header.started_at,
+        finished_at=result.finished_at,
+        key_fingerprint=header.key_fingerprint,
+        files=[("input", header.input.model_dump(mode="json", by_alias=True)), ("output", output)],
         summary=_summary(header, result, columns, checks, releases, chain),
         columns=columns,
         checks=checks,
         releases=releases,
-        warnings=[str(w) for w in result.get("warnings") or []],
-        timings=result.get("timings") or {},
-        versions=header.get("versions") or {},
+        warnings=list(result.warnings),
+        timings=result.timings,
+        versions=dict(header.versions),
         chain=chain,
-        detection=_detection_settings(result.get("detection")),
+        detection=result.detection.model_dump(mode="json", exclude={"columns"}) if result.detection else None,
     )
 
 
-def _columns(
-    header: dict[str, Any], detection: dict[str, Any] | None, profile: dict[str, Any]
-) -> list[ColumnView]:
-    findings = {f.get("name"): f for f in (detection or {}).get("columns") or []}
-    stats_in = (profile.get("input") or {}).get("columns") or {}
-    stats_out = (profile.get("output") or {}).get("columns") or {}
+def _columns(header: Header, result: Outcome) -> list[ColumnView]:
+    findings = {f.name: f for f in result.detection.columns} if result.detection else {}
+    profile = result.profile
+    stats_in = profile.input.columns if profile else {}
+    stats_out = profile.output.columns if profile else {}
     views = []
-    for col in header.get("columns") or []:
-        name = col.get("name", "")
-        finding = findings.get(name) or {}
-        evidence = dict(finding.get("evidence") or {})
-        dropped = col.get("action") == "drop"
-        out = {} if dropped else stats_out.get(name) or {}
+    for col in header.columns:
+        finding = findings.get(col.name)
+        evidence = dict(finding.evidence) if finding else {}
+        dropped = col.action == "drop"
+        out = None if dropped else stats_out.get(col.name)
         views.append(ColumnView(
-            name=name,
-            dtype_in=str(col.get("dtype", "")),
-            dtype_out=out.get("dtype"),
+            name=col.name,
+            dtype_in=col.dtype,
+            dtype_out=out.dtype if out else None,
             dropped=dropped,
-            action=str(col.get("action", "")),
-            params=fmt.params(col.get("params") or {}),
-            decided_by=str(col.get("source", "")),
-            entity=finding.get("entity"),
-            score=finding.get("score"),
+            action=col.action,
+            params=fmt.params(col.params),
+            decided_by=col.source,
+            entity=finding.entity if finding else None,
+            score=finding.score if finding else None,
             summary=str(evidence.pop("summary", "")),
             evidence=[(fmt.label(k), fmt.scalar(v)) for k, v in evidence.items()],
-            stats_in=stats_in.get(name) or {},
-            stats_out=out,
+            stats_in=_stats(stats_in.get(col.name)),
+            stats_out=_stats(out),
         ))  # fmt: skip
     return views
 
 
+def _stats(profile: ColumnProfile | None) -> dict[str, Any]:
+    return profile.model_dump(mode="json", exclude_none=True) if profile else {}
+
+
 def _summary(
-    header: dict[str, Any],
-    result: dict[str, Any],
+    header: Header,
+    result: Outcome,
     columns: list[ColumnView],
     checks: list[CheckView],
     releases: list[ReleaseView],
     chain: ChainView,
 ) -> list[tuple[str, str]]:
-    rows_in = (header.get("input") or {}).get("rows")
-    rows_out = (result.get("output") or {}).get("rows")
+    rows_out = result.output.rows if result.output else None
     kept = sum(1 for c in columns if not c.dropped)
     cards = [
-        ("rows in → out", f"{fmt.num(rows_in)} → {fmt.num(rows_out)}"),
+        ("rows in → out", f"{fmt.num(header.input.rows)} → {fmt.num(rows_out)}"),
         ("columns in → out", f"{len(columns)} → {kept}"),
     ]
     cards += [(c.achieved_label, c.achieved) for c in checks]
-    suppressed = (result.get("checks") or {}).get("rows_suppressed")
-    if suppressed is not None:
-        cards.append(("rows suppressed", fmt.num(suppressed)))
+    if result.checks is not None and result.checks.rows_suppressed is not None:
+        cards.append(("rows suppressed", fmt.num(result.checks.rows_suppressed)))
     if releases:
         spent = sum(r.epsilon or 0.0 for r in releases)
         cards.append((f"ε spent ({len(releases)} release{'s' if len(releases) > 1 else ''})", f"{spent:.4g}"))
-    cards.append(("warnings", str(len(result.get("warnings") or []))))
+    cards.append(("warnings", str(len(result.warnings))))
     cards.append(
         ("audit chain", "verified" if chain.ok else "NOT intact" if chain.ok is False else "not checked")
     )
@@ -174,9 +193,3 @@ def _chain(record: dict[str, Any], log: AuditLog | None) -> ChainView:
         f" head {fmt.short(verification.head)}"
     )
     return ChainView(ok, summary, problems, list(verification.notes))
-
-
-def _detection_settings(detection: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not detection:
-        return None
-    return {k: v for k, v in detection.items() if k != "columns"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
-from core_helpers import KEY, records
+from core_helpers import KEY, finished, records
 
 import privprep
 from privprep import PrivprepError, ReasonCode
@@ -39,9 +39,9 @@ def run(tmp_path: Path) -> tuple[privprep.Result, Path]:
 
 def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -> None:
     result, src = run
-    [record] = records(result.audit_log)
+    [record] = finished(result.audit_log)
     assert record == result.record and record_hash_ok(record)
-    assert set(record) == {"run_id", "header", "header_sha256", "result", "prev_hash", "hash"}
+    assert set(record) == {"kind", "run_id", "header", "header_sha256", "result", "prev_hash", "hash"}
     header, outcome = record["header"], record["result"]
     assert set(header) == set(Header.model_fields) and set(outcome) == set(Outcome.model_fields)
     assert record["run_id"] == header["run_id"] == result.run_id
@@ -69,7 +69,10 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         "rows": 3,
         "schema": None,
     }
-    assert outcome["timings"] and all(t >= 0 for t in outcome["timings"].values())
+    steps = [s["step"] for s in outcome["steps"]]  # typed step records replace the old timings
+    assert steps == ["open", "compile", "audit", "write", "profile"]
+    assert all(s["seconds"] >= 0 and s["started_at"] >= header["started_at"] for s in outcome["steps"])
+    assert outcome["steps"][0]["info"] == {"rows": 3, "columns": len(header["input"]["schema"])}
     assert outcome["finished_at"] >= header["started_at"]
 
 
@@ -110,7 +113,7 @@ def test_records_accumulate_in_one_chain(tmp_path: Path) -> None:
     with pytest.raises(PrivprepError):
         privprep.apply(POLICY, FRAME.drop("age"), tmp_path / "o.parquet", key=KEY, audit_log=log)
     rows = records(log)
-    assert [r["result"]["status"] for r in rows] == ["success"] * 3 + ["failed"]
+    assert [r["result"]["status"] for r in finished(log)] == ["success"] * 3 + ["failed"]
     assert len({r["run_id"] for r in rows}) == 4
     assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(rows))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from core_helpers import KEY, POLICIES, SAMPLE, records, run_cli
+from core_helpers import KEY, POLICIES, SAMPLE, finished, records, run_cli
 
 import privprep
 
@@ -56,7 +56,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def reads(folder: Path) -> Commands:
     """Read-only commands on the runs above."""
-    run_id = records(folder / "audit.jsonl")[0]["run_id"]
+    run_id = finished(folder / "audit.jsonl")[0]["run_id"]
     bad = folder / "bad.yaml"
     bad.write_text(
         "version: 1\nname: bad\ncolumns:\n  email:\n    action: fake\n    kind: emial\nunlisted: maybe\n"
@@ -77,7 +77,7 @@ def reads(folder: Path) -> Commands:
 
 
 def test_apply_writes_the_output_and_says_so(folder: Path) -> None:
-    rows = records(folder / "audit.jsonl")
+    rows = finished(folder / "audit.jsonl")
     assert [r["header"]["policy"]["name"] for r in rows] == ["customers-training", "minimal"]
     assert all(r["result"]["status"] == "success" for r in rows)
     printed = (folder / "out.parquet.stdout").read_text()
@@ -115,7 +115,7 @@ def test_plan_shows_columns_dropped_as_unlisted(reads: Commands) -> None:
 
 
 def test_audit_list_and_show(reads: Commands, folder: Path) -> None:
-    rows = records(folder / "audit.jsonl")
+    rows = finished(folder / "audit.jsonl")
     listed = reads["list"]
     assert listed.returncode == 0 and all(r["run_id"] in listed.stdout for r in rows)
     assert listed.stdout.count("success") == 2
@@ -127,7 +127,7 @@ def test_audit_list_and_show(reads: Commands, folder: Path) -> None:
 
 def test_audit_verify(reads: Commands) -> None:
     assert reads["verify"].returncode == 0, reads["verify"].stderr
-    assert "2 records, chain intact; 2 output file(s) match their records" in reads["verify"].stdout
+    assert "4 records, chain intact; 2 output file(s) match their records" in reads["verify"].stdout
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,7 @@ def tampered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Commands]:
             frame = pl.DataFrame({"id": [f"x{i}", f"y{i}"]})
             privprep.apply(policy, frame, folder / f"o{i}.parquet", key=KEY, audit_log=folder / "audit.jsonl")
     rows = records(edited / "audit.jsonl")
-    rows[0]["result"]["output"]["rows"] = 3
+    rows[1]["result"]["output"]["rows"] = 3
     (edited / "audit.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     data = bytearray((changed / "o1.parquet").read_bytes())
     data[len(data) // 4] ^= 0x01
@@ -201,9 +201,9 @@ def test_user_errors_exit_with_their_code_and_one_message(
 def test_failed_runs_are_audited_and_the_input_is_untouched(failures: tuple[Path, Commands]) -> None:
     path, _ = failures
     assert (path / "in.parquet").read_bytes() == SAMPLE.read_bytes()
-    reasons = sorted(r["result"]["reason_code"] for r in records(path / "out" / "privprep-audit.jsonl"))
+    reasons = sorted(r["result"]["reason_code"] for r in finished(path / "out" / "privprep-audit.jsonl"))
     assert reasons == ["input_not_found", "key_missing", "output_failed"]
-    assert records(path / "privprep-audit.jsonl")[0]["result"]["reason_code"] == "type_mismatch"
+    assert finished(path / "privprep-audit.jsonl")[0]["result"]["reason_code"] == "type_mismatch"
 
 
 def test_no_command_prints_a_sample_value(

@@ -14,6 +14,7 @@ from core_helpers import SAMPLE
 
 import privprep
 from privprep.audit import AuditLog
+from privprep.dp.records import MetricRecord, ReleaseRecord
 from privprep.report import write_report
 
 PROTECTED = ["customer_id", "full_name", "email", "phone", "street_address", "ssn", "card_number", "notes",
@@ -104,7 +105,7 @@ def test_every_record_text_is_escaped(run: tuple[privprep.Result, Path], tmp_pat
     record["header"]["policy"]["name"] = evil
     record["header"]["columns"][0]["name"] = evil
     record["result"]["warnings"] = [f'"><img src=x onerror=alert(1)>{evil}']
-    record["result"]["releases"] = [{"name": evil, "epsilon": 0.5, "metrics": [{evil: evil}]}]
+    record["result"]["releases"] = [release(name=evil, metrics=[metric(name=evil, mechanism=evil)])]
     html = write_report(record, tmp_path / "r.html").read_text(encoding="utf-8")
     assert evil not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -123,24 +124,36 @@ def test_chain_status_reflects_tampering(run: tuple[privprep.Result, Path], tmp_
     assert "not checked" in write_report(result.record, tmp_path / "nolog.html").read_text()
 
 
+def metric(**fields: Any) -> dict[str, Any]:
+    """A DP metric as the audit record holds it (the record is typed: every field is required)."""
+    base = {"name": "count", "kind": "count", "integer": True, "mechanism": "laplace", "sensitivity": 1.0}
+    fields = base | {"scale": 2.0, "accuracy": 5.99} | fields
+    return MetricRecord.model_validate(fields).model_dump(mode="json")
+
+
+def release(**fields: Any) -> dict[str, Any]:
+    base = {
+        "name": "churn_by_region", "dataset": "d", "run_id": "r", "path": "/x.parquet", "privacy_unit": "row",
+        "rows_per_unit": 1, "truncated": False, "group_by": ["region"], "keys": "public", "groups": 4,
+        "epsilon": 0.5, "delta": 0.0, "budget_epsilon": 3.0, "budget_delta": 0.0, "epsilon_spent_total": 0.5,
+        "delta_spent_total": 0.0, "epsilon_remaining": 2.5, "delta_remaining": 0.0, "ledger": "/l.sqlite",
+        "ledger_state": "committed", "metrics": [metric()], "opendp_version": "0",
+        "opendp_features": ["contrib"], "seconds": 0.1,
+    }  # fmt: skip
+    return ReleaseRecord.model_validate(base | fields).model_dump(mode="json")
+
+
 def releases_record(base: dict[str, Any]) -> dict[str, Any]:
     record = copy.deepcopy(base)
-    metric = {"column": "count", "mechanism": "laplace", "scale": 2.0, "accuracy": 5.99, "alpha": 0.05}
-    release = {
-        "name": "churn_by_region",
-        "epsilon_spent": 0.5,
-        "delta": 0.0,
-        "remaining": 2.5,
-        "metrics": [metric],
-    }
-    record["result"]["releases"] = [release]
+    record["result"]["releases"] = [release()]
     return record
 
 
 def test_dp_releases_are_rendered_generically(run: tuple[privprep.Result, Path], tmp_path: Path) -> None:
     html = write_report(releases_record(run[0].record), tmp_path / "dp.html").read_text(encoding="utf-8")
-    for needle in ("Differential privacy releases", "churn_by_region", "epsilon spent", "remaining", "2.5",
-                   "laplace", "accuracy", "5.99", "ε spent (1 release)"):  # fmt: skip
+    for needle in ("Differential privacy releases", "churn_by_region", "epsilon spent total",
+                   "epsilon remaining", "2.5", "laplace", "accuracy", "5.99",
+                   "ε spent (1 release)"):  # fmt: skip
         assert needle in html
 
 
