@@ -82,23 +82,37 @@ def start_apply(folder: Folder) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
+def work_window(folder: Folder) -> tuple[float, float]:
+    """Seconds from start until just before the started record and just after the finished one."""
+    began, seen = time.monotonic(), {}
+    proc = start_apply(folder)
+    while proc.poll() is None:
+        text = folder.log.read_text() if folder.log.exists() else ""
+        for kind in ("started", "finished"):
+            if f'"kind": "{kind}"' in text:
+                seen.setdefault(kind, time.monotonic() - began)
+        time.sleep(0.005)
+    return seen["started"] - 0.3, seen["finished"] + 0.05
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["plain", "dp"])
 def test_real_sigkills_at_random_moments_leave_all_or_nothing(tmp_path: Path, kind: str) -> None:
-    """SIGKILL from outside, at moments spread over a whole run (measured first)."""
+    """SIGKILL from outside, at moments spread over the run's work (timed on a first run)."""
     rng = random.Random(9)
-    warm = make_folder(tmp_path / "warm", POLICIES[kind])
-    started = time.monotonic()
-    start_apply(warm).wait(timeout=120)
-    duration = time.monotonic() - started
-    for attempt in range(5):
+    first, last = work_window(make_folder(tmp_path / "warm", POLICIES[kind]))
+    landed = []
+    for attempt in range(8):
         folder = make_folder(tmp_path / f"k{attempt}", POLICIES[kind])
         proc = start_apply(folder)
-        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        time.sleep(rng.uniform(first, last))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
         killed, kinds = run_of(folder.log, set())
+        landed.append("finished" if "finished" in kinds else "started" if kinds else "before")
         next_run(folder.path, folder.policy, folder.input, folder.log)
         # outputs all or nothing; whether noise was drawn is unknown here (the matrix checks spends)
         check_invariant(folder, killed, kinds, noise_drawn=True)
         assert verify_problems(folder.log, killed) == []
+    print(f"random SIGKILLs ({kind}): {landed}")
+    assert set(landed) - {"before"}, "no kill landed inside a run"
