@@ -37,6 +37,7 @@ from privprep.audit.record import (
 from privprep.audit.store import DEFAULT_NAME, AuditLog
 from privprep.checks import quasi_identifier_warnings
 from privprep.dp.owner import current_owner
+from privprep.dp_steps import dp_prepare, dp_release, ledger_path
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import temp_path
 from privprep.io.parquet import Data, Source, open_source
@@ -50,10 +51,7 @@ from privprep.steps import (
     Staged,
     StepState,
     detect_findings,
-    dp_prepare,
-    dp_release,
     fault_point,
-    ledger_path,
     profile_step,
     write_output,
 )
@@ -220,7 +218,7 @@ def _append(log: AuditLog, record: dict[str, Any]) -> dict[str, Any]:
 
 def _append_failure(log: AuditLog, header: Header, state: StepState) -> None:
     """Record the failure; when even that is impossible the original error is what the caller sees."""
-    with contextlib.suppress(PrivprepError):
+    with contextlib.suppress(Exception):  # e.g. the disk that failed the run is still full
         _append(log, assemble(header, state.outcome()))
 
 

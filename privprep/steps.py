@@ -23,7 +23,6 @@ from privprep.audit.record import (
     Outcome,
     Profile,
     ProfileInfo,
-    ReleaseInfo,
     StepInfo,
     StepName,
     StepRecord,
@@ -39,7 +38,6 @@ from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
 
 Stage = Callable[[str], None]
-LEDGER_NAME = "privprep-budget.sqlite"
 FAULT_ENV = "PRIVPREP_FAULT"
 
 
@@ -193,17 +191,24 @@ def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
     return {finding.name: finding for finding in report.columns}
 
 
-def sink(state: StepState, frame: pl.LazyFrame, tmp: Path, header: Header) -> None:
-    """Stream ``frame`` into ``tmp`` with linking metadata; a full disk is an output error."""
+@contextmanager
+def writing(tmp: Path) -> Iterator[None]:
+    """Map a failed write of ``tmp`` (a full disk, a vanished folder) to OUTPUT_FAILED."""
     try:
-        frame.sink_parquet(tmp, metadata=state.metadata(header), statistics=True, sync_on_close="data")
+        yield
     except OSError as exc:
         raise fail(ReasonCode.OUTPUT_FAILED, f"cannot write {tmp}: {exc.strerror}") from None
     except pl.exceptions.PolarsError as exc:
-        text = str(exc)  # only tested for the OS error kind, never repeated: it may quote data
-        if "os error 28" in text or "No space left" in text:
+        text = str(exc)  # searched for the OS error only, never repeated: it may quote data
+        if "(os error 28)" in text:
             raise fail(ReasonCode.OUTPUT_FAILED, f"cannot write {tmp}: no space left on device") from None
         raise
+
+
+def sink(state: StepState, frame: pl.LazyFrame, tmp: Path, header: Header) -> None:
+    """Stream ``frame`` into ``tmp`` with linking metadata."""
+    with writing(tmp):
+        frame.sink_parquet(tmp, metadata=state.metadata(header), statistics=True, sync_on_close="data")
 
 
 def write_output(
@@ -265,41 +270,3 @@ def profile_step(state: StepState, before: pl.LazyFrame, after: pl.LazyFrame) ->
         profile = Profile.model_validate({"input": profile_frame(before), "output": profile_frame(after)})
         state.profile = profile
         done(ProfileInfo(columns_in=len(profile.input.columns), columns_out=len(profile.output.columns)))
-
-
-def ledger_path(state: StepState) -> Path:
-    spec = state.policy.aggregates
-    return Path(getattr(spec, "ledger", None) or state.log_path.parent / LEDGER_NAME)
-
-
-def dp_prepare(state: StepState, source: Source) -> Any:
-    """Resolve the DP releases and reserve their cost; called once every pure check has passed."""
-    spec = state.policy.aggregates
-    if spec is None:
-        return None
-    from privprep.dp import DPRun
-
-    with state.step("reserve"):
-        run = DPRun.prepare(
-            spec, source.frame, dataset=spec.dataset or state.policy.name, ledger_path=ledger_path(state),
-            run_id=state.run_id,
-        )  # fmt: skip
-    state.warnings.extend(run.warnings)
-    return run
-
-
-def dp_release(state: StepState, run: Any, header: Header) -> None:
-    """Release every DP table once into its staged file, then mark the spend final in the ledger."""
-    with state.step("release") as done:
-        for table in run.release():
-            state.released[table.name] = table.frame
-            meta = state.metadata(header) | privprep_metadata({"release": table.name})
-            tmp = state.temp_for(f"release:{table.name}")
-            try:
-                table.frame.write_parquet(tmp, metadata=meta)
-            except OSError as exc:
-                raise fail(ReasonCode.OUTPUT_FAILED, f"cannot write {tmp}: {exc.strerror}") from None
-        paths = {role.removeprefix("release:"): s.target for role, s in state.files.items()}
-        state.releases = [r.model_copy(update={"path": str(paths[r.name].absolute())}) for r in run.commit()]
-        epsilon, delta = sum(r.epsilon for r in state.releases), sum(r.delta for r in state.releases)
-        done(ReleaseInfo(tables=len(state.releases), epsilon=epsilon, delta=delta))

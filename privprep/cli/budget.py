@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from privprep.cli.app import budget_app, out, user_errors
-from privprep.steps import LEDGER_NAME
+from privprep.dp_steps import LEDGER_NAME
 
 
 @budget_app.command("show")

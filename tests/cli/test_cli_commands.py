@@ -151,10 +151,10 @@ def tampered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Commands]:
 
 def test_verify_fails_with_exit_7_after_tampering(tampered: tuple[Path, Commands]) -> None:
     changed, procs = tampered
-    assert "record 1 (run " in user_error(procs["edited"], 7, "audit_invalid")
+    assert "record 2 (run " in user_error(procs["edited"], 7, "audit_invalid")  # record 1: its started record
     assert "content does not match its hash (edited)" in procs["edited"].stderr
     message = user_error(procs["changed"], 7, "audit_invalid")
-    assert f"record 2: output {changed / 'o1.parquet'} was modified after the run" in message
+    assert f"record 4: output {changed / 'o1.parquet'} was modified after the run" in message  # 2 per run
 
 
 @pytest.fixture(scope="module")

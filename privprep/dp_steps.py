@@ -1,0 +1,48 @@
+"""The DP steps of a run: reserve once every pure check has passed, release last, into staged files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from privprep.audit.record import Header, ReleaseInfo
+from privprep.io.parquet import Source, privprep_metadata
+from privprep.steps import StepState, writing
+
+LEDGER_NAME = "privprep-budget.sqlite"
+
+
+def ledger_path(state: StepState) -> Path:
+    spec = state.policy.aggregates
+    return Path(getattr(spec, "ledger", None) or state.log_path.parent / LEDGER_NAME)
+
+
+def dp_prepare(state: StepState, source: Source) -> Any:
+    """Resolve the DP releases and reserve their cost; called once every pure check has passed."""
+    spec = state.policy.aggregates
+    if spec is None:
+        return None
+    from privprep.dp import DPRun
+
+    with state.step("reserve"):
+        run = DPRun.prepare(
+            spec, source.frame, dataset=spec.dataset or state.policy.name, ledger_path=ledger_path(state),
+            run_id=state.run_id,
+        )  # fmt: skip
+    state.warnings.extend(run.warnings)
+    return run
+
+
+def dp_release(state: StepState, run: Any, header: Header) -> None:
+    """Release every DP table once into its staged file, then mark the spend final in the ledger."""
+    with state.step("release") as done:
+        for table in run.release():
+            state.released[table.name] = table.frame
+            meta = state.metadata(header) | privprep_metadata({"release": table.name})
+            tmp = state.temp_for(f"release:{table.name}")
+            with writing(tmp):
+                table.frame.write_parquet(tmp, metadata=meta)
+        paths = {role.removeprefix("release:"): s.target for role, s in state.files.items()}
+        state.releases = [r.model_copy(update={"path": str(paths[r.name].absolute())}) for r in run.commit()]
+        epsilon, delta = sum(r.epsilon for r in state.releases), sum(r.delta for r in state.releases)
+        done(ReleaseInfo(tables=len(state.releases), epsilon=epsilon, delta=delta))
