@@ -13,11 +13,12 @@ Four parts, each printed as one Markdown table with the goals of issue 8 beside 
 (c) table-aware: a customer table (``eval_data.customers``) whose notes mention the row's own
     values, structured columns faked, ``notes: scrub``: leak of the row's own values per
     source column, of other customers' values, and words kept;
-(d) scan cost at two row counts (``bench_scan.py``).
+(d) scan cost at two row counts (``bench_scan.py``);
+(e) on request only: (a) with each of privprep's additions to Presidio switched off in turn.
 
-    python bench/eval_detect.py            # ~10 minutes on 2 cores
-    python bench/eval_detect.py --quick    # small sizes, < 2 minutes
-    python bench/eval_detect.py --parts ab # some parts only
+    python bench/eval_detect.py             # ~10-15 minutes on 2 cores
+    python bench/eval_detect.py --quick     # small sizes, about 2 minutes on an idle machine
+    python bench/eval_detect.py --parts ab  # some parts only; --parts e for the ablations
 """
 
 from __future__ import annotations
@@ -90,12 +91,21 @@ def _column_row(tool: str, view: str, found: dict[str, str | None]) -> list[str]
     return [tool, view, recall, goal, fp, GOAL["fp"], ", ".join(missed) or "-", ", ".join(false) or "-"]
 
 
-def part_columns(quick: bool) -> str:
+def _views(quick: bool) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame]], dict[str, str]]:
+    """The people table, its two views (real headers, opaque) and opaque name → real name."""
     frame = eval_data.people(600 if quick else 3000)
     hidden = eval_data.opaque(frame)
-    back = dict(zip(hidden.columns, frame.columns, strict=True))
+    return (
+        frame,
+        [("headers", frame), (HIDDEN, hidden)],
+        dict(zip(hidden.columns, frame.columns, strict=True)),
+    )
+
+
+def part_columns(quick: bool) -> str:
+    frame, views, back = _views(quick)
     rows, unflagged = [], []
-    for view, table in (("headers", frame), (HIDDEN, hidden)):
+    for view, table in views:
         report = privprep.scan(table)
         found = {back.get(c.name, c.name): c.entity for c in report.columns}
         rows.append(_column_row("privprep", view, found))
@@ -105,8 +115,8 @@ def part_columns(quick: bool) -> str:
             if not c.entity and c.score > 0
         ]
         unflagged.append(f"- privprep, {view}: best score of unflagged columns: {', '.join(scores)}")
-    n = 50 if quick else 200
-    for view, table in (("headers", frame), (HIDDEN, hidden)):
+    n = 30 if quick else 100
+    for view, table in views:
         found = {back.get(c, c): e for c, e in presidio_columns(table, n).items()}
         rows.append(_column_row(f"presidio-structured (n={n})", view, found))
     labels = Counter(eval_data.PEOPLE_LABELS.values())
@@ -116,6 +126,33 @@ def part_columns(quick: bool) -> str:
     )
     cols = ["tool", "headers", "recall", "goal", "false positives", "goal", "PII missed", "non-PII flagged"]
     return head + markdown(cols, rows) + "\n\n" + "\n".join(unflagged)
+
+
+def part_ablation(quick: bool) -> str:
+    """(a) for privprep with each of its additions to Presidio switched off in turn, and all of them."""
+    from privprep.detect import scan
+    from privprep.detect.report import FEATURES
+
+    _, views, back = _views(quick)
+    configs = {"all": FEATURES, **{f"-{f}": FEATURES - {f} for f in sorted(FEATURES)}, "none": frozenset()}
+    rows = []
+    for name, features in configs.items():
+        for view, table in views:
+            report = scan(table, features=features)
+            rows.append(_column_row(f"privprep {name}", view, {back.get(c.name, c.name): c.entity
+                                                                for c in report.columns}))  # fmt: skip
+    head = "### (a') Columns, each privprep addition to Presidio off in turn\n\n"
+    cols = [
+        "features",
+        "headers",
+        "recall",
+        "goal",
+        "false positives",
+        "goal",
+        "PII missed",
+        "non-PII flagged",
+    ]
+    return head + markdown(cols, rows)
 
 
 # ---- (b) free text ------------------------------------------------------------------------------------
@@ -242,7 +279,7 @@ def part_scan(quick: bool) -> str:
     return head + markdown(["rows", "scan s", "rows sampled"], rows)
 
 
-PARTS = {"a": part_columns, "b": part_text, "c": part_table, "d": part_scan}
+PARTS = {"a": part_columns, "b": part_text, "c": part_table, "d": part_scan, "e": part_ablation}
 
 
 def main() -> None:
@@ -250,7 +287,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="small sizes (< 2 minutes)")
-    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'")
+    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'; 'e': (a) ablations")
     args = parser.parse_args()
     import os
 
