@@ -188,6 +188,28 @@ def _kept_row(blanked: list[str], ours: list[str], theirs: list[str]) -> list[st
     ]
 
 
+LAYOUT_HEAD = ["layout", "spans", "privprep leak", "Presidio leak", "privprep kept", "Presidio kept"]
+
+
+def _layouts(
+    gold: list[eval_text.Text],
+    blanked: list[str],
+    ours: list[str],
+    theirs: list[str],
+    leak_a: Counts,
+    leak_b: Counts,
+) -> list[list[str]]:
+    """Per layout: spans, leak of each tool, non-PII words kept by each tool."""
+    rows = []
+    for case in sorted({g.case for g in gold}):
+        idx = [i for i, g in enumerate(gold) if g.case == case]
+        kept = [f"{_kept([blanked[i] for i in idx], [out[i] for i in idx]):.2f}" for out in (ours, theirs)]
+        spans = leak_a[case][1] if case in leak_a else 0
+        leaks = [f"{share(*c[case]):.2f}" if spans else "-" for c in (leak_a, leak_b)]
+        rows.append([case, spans, *leaks, *kept])
+    return rows  # fmt: skip
+
+
 def _total(counts: Counts) -> list[int]:
     return [sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())]
 
@@ -205,16 +227,14 @@ def part_text(quick: bool) -> str:
     speed = (len(texts) / our_s, len(texts) / their_s)
     rows.append(["texts/s (unique texts)", len(texts), f"{speed[0]:.0f}", f"{speed[1]:.0f}", ""])
     rows.append(["speed privprep / Presidio", "", fmt(speed[0] / speed[1], GOAL["speed"]), "", GOAL["speed"]])
-    layouts = [
-        [c, n, f"{share(*case_a[c]):.2f}", f"{share(*case_b[c]):.2f}"] for c, (_, n) in sorted(case_a.items())
-    ]
+    layouts = _layouts(gold, blanked, ours, theirs, case_a, case_b)
     head = (
         f"### (b) Free text: {len(gold):,} sentences ({len(eval_text.hard_cases())} hand-written), "
         f"{sum(len(g.spans) for g in gold):,} labelled spans; leak = share of spans left verbatim\n\n"
     )
     return (head + markdown(["entity", "spans", "privprep leak", "Presidio leak", "goal"], rows)
             + "\n\nBy layout (`case` in eval_corpus):\n\n"
-            + markdown(["layout", "spans", "privprep leak", "Presidio leak"], layouts))  # fmt: skip
+            + markdown(LAYOUT_HEAD, layouts))  # fmt: skip
 
 
 # ---- (c) table-aware ----------------------------------------------------------------------------------
