@@ -13,11 +13,12 @@ Four parts, each printed as one Markdown table with the goals of issue 8 beside 
 (c) table-aware: a customer table (``eval_data.customers``) whose notes mention the row's own
     values, structured columns faked, ``notes: scrub``: leak of the row's own values per
     source column, of other customers' values, and words kept;
-(d) scan cost at two row counts (``bench_scan.py``).
+(d) scan cost at two row counts (``bench_scan.py``);
+(e) on request only: (a) with each of privprep's additions to Presidio switched off in turn.
 
-    python bench/eval_detect.py            # ~10 minutes on 2 cores
-    python bench/eval_detect.py --quick    # small sizes, < 2 minutes
-    python bench/eval_detect.py --parts ab # some parts only
+    python bench/eval_detect.py             # ~10-15 minutes on 2 cores
+    python bench/eval_detect.py --quick     # small sizes, about 2 minutes on an idle machine
+    python bench/eval_detect.py --parts ab  # some parts only; --parts e for the ablations
 """
 
 from __future__ import annotations
@@ -90,12 +91,21 @@ def _column_row(tool: str, view: str, found: dict[str, str | None]) -> list[str]
     return [tool, view, recall, goal, fp, GOAL["fp"], ", ".join(missed) or "-", ", ".join(false) or "-"]
 
 
-def part_columns(quick: bool) -> str:
+def _views(quick: bool) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame]], dict[str, str]]:
+    """The people table, its two views (real headers, opaque) and opaque name → real name."""
     frame = eval_data.people(600 if quick else 3000)
     hidden = eval_data.opaque(frame)
-    back = dict(zip(hidden.columns, frame.columns, strict=True))
+    return (
+        frame,
+        [("headers", frame), (HIDDEN, hidden)],
+        dict(zip(hidden.columns, frame.columns, strict=True)),
+    )
+
+
+def part_columns(quick: bool) -> str:
+    frame, views, back = _views(quick)
     rows, unflagged = [], []
-    for view, table in (("headers", frame), (HIDDEN, hidden)):
+    for view, table in views:
         report = privprep.scan(table)
         found = {back.get(c.name, c.name): c.entity for c in report.columns}
         rows.append(_column_row("privprep", view, found))
@@ -105,8 +115,8 @@ def part_columns(quick: bool) -> str:
             if not c.entity and c.score > 0
         ]
         unflagged.append(f"- privprep, {view}: best score of unflagged columns: {', '.join(scores)}")
-    n = 50 if quick else 200
-    for view, table in (("headers", frame), (HIDDEN, hidden)):
+    n = 30 if quick else 100
+    for view, table in views:
         found = {back.get(c, c): e for c, e in presidio_columns(table, n).items()}
         rows.append(_column_row(f"presidio-structured (n={n})", view, found))
     labels = Counter(eval_data.PEOPLE_LABELS.values())
@@ -116,6 +126,33 @@ def part_columns(quick: bool) -> str:
     )
     cols = ["tool", "headers", "recall", "goal", "false positives", "goal", "PII missed", "non-PII flagged"]
     return head + markdown(cols, rows) + "\n\n" + "\n".join(unflagged)
+
+
+def part_ablation(quick: bool) -> str:
+    """(a) for privprep with each of its additions to Presidio switched off in turn, and all of them."""
+    from privprep.detect import scan
+    from privprep.detect.report import FEATURES
+
+    _, views, back = _views(quick)
+    configs = {"all": FEATURES, **{f"-{f}": FEATURES - {f} for f in sorted(FEATURES)}, "none": frozenset()}
+    rows = []
+    for name, features in configs.items():
+        for view, table in views:
+            report = scan(table, features=features)
+            rows.append(_column_row(f"privprep {name}", view, {back.get(c.name, c.name): c.entity
+                                                                for c in report.columns}))  # fmt: skip
+    head = "### (a') Columns, each privprep addition to Presidio off in turn\n\n"
+    cols = [
+        "features",
+        "headers",
+        "recall",
+        "goal",
+        "false positives",
+        "goal",
+        "PII missed",
+        "non-PII flagged",
+    ]
+    return head + markdown(cols, rows)
 
 
 # ---- (b) free text ------------------------------------------------------------------------------------
@@ -151,6 +188,28 @@ def _kept_row(blanked: list[str], ours: list[str], theirs: list[str]) -> list[st
     ]
 
 
+LAYOUT_HEAD = ["layout", "spans", "privprep leak", "Presidio leak", "privprep kept", "Presidio kept"]
+
+
+def _layouts(
+    gold: list[eval_text.Text],
+    blanked: list[str],
+    ours: list[str],
+    theirs: list[str],
+    leak_a: Counts,
+    leak_b: Counts,
+) -> list[list[str]]:
+    """Per layout: spans, leak of each tool, non-PII words kept by each tool."""
+    rows = []
+    for case in sorted({g.case for g in gold}):
+        idx = [i for i, g in enumerate(gold) if g.case == case]
+        kept = [f"{_kept([blanked[i] for i in idx], [out[i] for i in idx]):.2f}" for out in (ours, theirs)]
+        spans = leak_a[case][1] if case in leak_a else 0
+        leaks = [f"{share(*c[case]):.2f}" if spans else "-" for c in (leak_a, leak_b)]
+        rows.append([case, spans, *leaks, *kept])
+    return rows  # fmt: skip
+
+
 def _total(counts: Counts) -> list[int]:
     return [sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())]
 
@@ -168,16 +227,14 @@ def part_text(quick: bool) -> str:
     speed = (len(texts) / our_s, len(texts) / their_s)
     rows.append(["texts/s (unique texts)", len(texts), f"{speed[0]:.0f}", f"{speed[1]:.0f}", ""])
     rows.append(["speed privprep / Presidio", "", fmt(speed[0] / speed[1], GOAL["speed"]), "", GOAL["speed"]])
-    layouts = [
-        [c, n, f"{share(*case_a[c]):.2f}", f"{share(*case_b[c]):.2f}"] for c, (_, n) in sorted(case_a.items())
-    ]
+    layouts = _layouts(gold, blanked, ours, theirs, case_a, case_b)
     head = (
         f"### (b) Free text: {len(gold):,} sentences ({len(eval_text.hard_cases())} hand-written), "
         f"{sum(len(g.spans) for g in gold):,} labelled spans; leak = share of spans left verbatim\n\n"
     )
     return (head + markdown(["entity", "spans", "privprep leak", "Presidio leak", "goal"], rows)
             + "\n\nBy layout (`case` in eval_corpus):\n\n"
-            + markdown(["layout", "spans", "privprep leak", "Presidio leak"], layouts))  # fmt: skip
+            + markdown(LAYOUT_HEAD, layouts))  # fmt: skip
 
 
 # ---- (c) table-aware ----------------------------------------------------------------------------------
@@ -242,7 +299,7 @@ def part_scan(quick: bool) -> str:
     return head + markdown(["rows", "scan s", "rows sampled"], rows)
 
 
-PARTS = {"a": part_columns, "b": part_text, "c": part_table, "d": part_scan}
+PARTS = {"a": part_columns, "b": part_text, "c": part_table, "d": part_scan, "e": part_ablation}
 
 
 def main() -> None:
@@ -250,7 +307,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="small sizes (< 2 minutes)")
-    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'")
+    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'; 'e': (a) ablations")
     args = parser.parse_args()
     import os
 

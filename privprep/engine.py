@@ -95,8 +95,8 @@ def run(
     target = _output_path(policy, data, output)
     log = AuditLog(_audit_path(policy, target, audit_log))
     log.ensure_writable()  # a run that could not be audited must not start
-    recover(log)
-    state = StepState(run_id, policy, target, log.path, on_stage)
+    recovered = recover(log)  # what dead runs left; this run's record says what was done
+    state = StepState(run_id, policy, target, log.path, on_stage, [f"recovery: {line}" for line in recovered])
     header = _header(run_id, started_at, policy, None, None, None, data)
     try:
         with state.step("open") as done:

@@ -49,4 +49,4 @@ def _settle(tmp: Path, target: Path, committed: bool) -> list[str]:
             os.replace(tmp, target)
             return [f"renamed {tmp} to {target} (its run had finished)"]
     remove_temp(tmp)
-    return [f"deleted {tmp} (its run never finished)"]
+    return [f"deleted {tmp} (its run failed or died unfinished)"]

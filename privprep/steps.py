@@ -17,7 +17,6 @@ from privprep.audit.record import (
     CheckInfo,
     Checks,
     DetectInfo,
-    Detection,
     FileInfo,
     Header,
     Outcome,
@@ -30,6 +29,7 @@ from privprep.audit.record import (
     WriteInfo,
     now,
 )
+from privprep.detect.report import ScanReport
 from privprep.dp.records import ReleaseRecord
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import commit, remove_temp, scratch_path
@@ -78,7 +78,7 @@ class StepState:
     on_stage: Stage | None = None
     warnings: list[str] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
-    detection: Detection | None = None
+    detection: ScanReport | None = None
     checks: Checks | None = None
     profile: Profile | None = None
     releases: list[ReleaseRecord] = field(default_factory=list)
@@ -186,7 +186,7 @@ def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
     with state.step("detect") as done:
         sample = policy.detect.sample if policy.detect else 1000
         report = scan(source.frame.select(wanted), policy=policy, sample=sample)
-        state.detection = Detection.model_validate(report.model_dump(mode="json"))
+        state.detection = report
         done(DetectInfo(columns_scanned=len(wanted), rows_sampled=report.rows_sampled, ner=report.ner))
     return {finding.name: finding for finding in report.columns}
 

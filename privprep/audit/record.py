@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from privprep.audit.chain import digest
+from privprep.detect.report import ScanReport
 from privprep.dp.records import ReleaseRecord
 
 LIBRARIES = ("polars", "polars-hash", "pyarrow", "faker", "presidio-analyzer", "spacy", "opendp")
@@ -140,25 +141,10 @@ class StepRecord(_Model):
 # --- sections of the finished record -----------------------------------------------------------
 
 
-class Finding(_Model):
-    """What detection concluded for one column (signals are counts and scores, never values)."""
-
-    name: str
-    entity: str | None
-    score: float
-    free_text: bool = False
-    evidence: dict[str, Any] = Field(default_factory=dict)
-
-
-class Detection(_Model):
-    columns: list[Finding]
-    rows_sampled: int
-    ner: bool
-    settings: dict[str, Any] = Field(default_factory=dict)
-
-
 class Checks(_Model):
-    """Totals of the risk checks plus each check's own measurements (by check name)."""
+    """Totals of the risk checks plus each check's own measurements, keyed by check name."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)  # a new kind of check adds its key
 
     passed: bool
     rows_checked: int | None
@@ -197,7 +183,7 @@ class Outcome(_Model):
     output: FileInfo | None = None
     warnings: list[str] = Field(default_factory=list)
     steps: list[StepRecord] = Field(default_factory=list)
-    detection: Detection | None = None
+    detection: ScanReport | None = None
     checks: Checks | None = None
     releases: list[ReleaseRecord] = Field(default_factory=list)
     profile: Profile | None = None

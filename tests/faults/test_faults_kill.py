@@ -63,6 +63,9 @@ def test_a_kill_at_every_step_boundary_leaves_all_or_nothing(tmp_path: Path, kin
         assert "started" not in kinds  # killed before its intent was audited: it wrote nothing at all
     result = next_run(tmp_path, folder.policy, folder.input, folder.log)  # recovers, then succeeds
     assert result.record["result"]["status"] == "success"
+    names = [name for k, name in POINTS if k == kind]
+    if names.index(point) >= names.index("write:after"):  # a temp file was left: the recovery is audited
+        assert any(w.startswith("recovery: ") for w in result.warnings), result.warnings
     check_invariant(folder, killed, kinds, noise_drawn=kind == "dp" and point in NOISE_DRAWN)
     if kind == "dp":
         drawn = RELEASE_EPSILON if point in NOISE_DRAWN else 0.0
