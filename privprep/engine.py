@@ -24,6 +24,7 @@ from privprep.audit.record import (
     now,
     versions,
 )
+from privprep.audit.sign import Signer, optional_master
 from privprep.audit.store import DEFAULT_NAME, AuditLog
 from privprep.checks import quasi_identifier_warnings
 from privprep.errors import PrivprepError, ReasonCode, fail
@@ -87,7 +88,11 @@ def run(
             plan = compile_plan(policy, source.schema, findings)
             state.warnings.extend(plan.warnings)
             state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
-            master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
+            needed = plan.needs_key or key is not None
+            master = resolve_key(policy.key, key) if needed else optional_master(policy.key)
+            if master is not None:
+                log.signer = Signer.from_master(master)  # every record from here on is signed
+            state.audit_head = log.head()
             header = _header(run_id, started, policy, source, plan, master, data)
             table = _execute(state, plan, source, master or UNKEYED, header, dp)
         except BaseException:
@@ -97,7 +102,8 @@ def run(
             raise
         if dp is not None:
             state.releases = [
-                r.model_dump(mode="json") | {"path": state.release_paths.get(r.name, r.path)}
+                r.model_dump(mode="json")
+                | {"path": state.release_paths.get(r.name, r.path), "sha256": state.release_sha256[r.name]}
                 for r in dp.commit()
             ]
     except BaseException as exc:

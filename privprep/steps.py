@@ -40,6 +40,8 @@ class StepState:
     releases: list[dict[str, Any]] = field(default_factory=list)
     released: dict[str, pl.DataFrame] = field(default_factory=dict)
     release_paths: dict[str, str] = field(default_factory=dict)
+    release_sha256: dict[str, str] = field(default_factory=dict)
+    audit_head: str = ""  # the log's head when the run started writing: an output proves the log reached it
     output: FileInfo | None = None
     pending: list[tuple[Path, Path]] = field(default_factory=list)
     failure: tuple[str, str] | None = None
@@ -93,7 +95,8 @@ class StepState:
                 "run_id": self.run_id,
                 "policy_sha256": header.policy["sha256"] or "",
                 "record_hash": header.sha256,
-                "audit_log": str(self.log_path),
+                "audit_log": str(self.log_path.absolute()),
+                "audit_head": self.audit_head,
             }
         )
 
@@ -216,4 +219,6 @@ def dp_release(state: StepState, run: Any, header: Header) -> None:
             target = Path(table.path) if table.path else folder / f"{table.name}.parquet"
             state.release_paths[table.name] = str(target.absolute())
             meta = state.metadata(header) | privprep_metadata({"release": table.name})
-            table.frame.write_parquet(state.stage_file(target), metadata=meta)
+            tmp = state.stage_file(target)
+            table.frame.write_parquet(tmp, metadata=meta)
+            state.release_sha256[table.name] = sha256_file(tmp)

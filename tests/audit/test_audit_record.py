@@ -13,8 +13,9 @@ from core_helpers import KEY, records
 
 import privprep
 from privprep import PrivprepError, ReasonCode
-from privprep.audit.chain import record_hash_ok
+from privprep.audit.chain import GENESIS, record_hash_ok
 from privprep.audit.record import Header, Outcome
+from privprep.audit.sign import Signer
 from privprep.io.parquet import read_privprep_metadata
 from privprep.keys import MasterKey
 
@@ -41,7 +42,9 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
     result, src = run
     [record] = records(result.audit_log)
     assert record == result.record and record_hash_ok(record)
-    assert set(record) == {"run_id", "header", "header_sha256", "result", "prev_hash", "hash"}
+    seal = {"prev_hash", "hash", "signer", "pubkey", "sig"}  # signed with the key pair the master key derives
+    assert set(record) == {"run_id", "header", "header_sha256", "result"} | seal
+    assert record["signer"] == Signer.from_master(MasterKey(KEY.encode())).fingerprint
     header, outcome = record["header"], record["result"]
     assert set(header) == set(Header.model_fields) and set(outcome) == set(Outcome.model_fields)
     assert record["run_id"] == header["run_id"] == result.run_id
@@ -79,6 +82,8 @@ def test_the_output_metadata_links_the_record(run: tuple[privprep.Result, Path])
     assert meta["run_id"] == result.run_id
     assert meta["policy_sha256"] == POLICY.sha256
     assert meta["record_hash"] == result.record["header_sha256"]
+    assert meta["audit_head"] == GENESIS  # the log's head when the run wrote: here, an empty log
+    assert meta["audit_log"] == str(result.audit_log.absolute())
     header = Header.model_validate(result.record["header"])
     assert header.sha256 == result.record["header_sha256"]
 
