@@ -41,7 +41,8 @@ def check_files(log: AuditLog, records: list[dict[str, Any]], result: Verificati
     for path, named in runs.latest.items():
         if _check_named(path, named, result):
             _check_head(path, hashes, result)
-    folders = {p.parent for p in runs.latest} | {p.parent for p in runs.intended} | {log.path.parent}
+    named = set(runs.latest) | runs.intended
+    folders = {p.parent for p in named} | {log.path.absolute().parent}
     beside = {p for folder in folders if folder.is_dir() for p in folder.glob("*.parquet")}
     for path in sorted((beside | runs.intended) - set(runs.latest)):
         meta = _metadata(path)
@@ -61,7 +62,7 @@ def _collect(records: list[dict[str, Any]], result: Verification) -> Runs:
             intent = _dict(record.get("intent"))
             for item in _list(intent.get("outputs")) + _list(intent.get("releases")):
                 if _dict(item).get("path"):
-                    runs.intended.add(Path(str(item["path"])))
+                    runs.intended.add(Path(str(item["path"])).absolute())
             continue
         outcome = _dict(record.get("result"))
         if what != "finished":
@@ -74,7 +75,7 @@ def _collect(records: list[dict[str, Any]], result: Verification) -> Runs:
         for label, info in files:
             if not info.get("path"):
                 continue
-            path, sha = Path(str(info["path"])), info.get("sha256")
+            path, sha = Path(str(info["path"])).absolute(), info.get("sha256")
             if path in runs.latest:
                 old = runs.latest[path]
                 result.notes.append(f"record {old.number}: {old.what} {path} was overwritten by a later run")
