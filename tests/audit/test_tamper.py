@@ -297,3 +297,18 @@ def test_tampering_is_caught_with_exit_7(case: Case, how: str, tmp_path: Path) -
     code, printed = verify(tmp_path, case(log, records(log)), how)
     assert code == 7, printed
     assert "error (audit_invalid): " in printed and "Traceback" not in printed
+
+
+def test_verify_json_lists_the_problems_and_list_shows_unfinished_runs(tmp_path: Path) -> None:
+    log = history(tmp_path)
+    output_whose_run_never_finished(log, records(log))
+    result = CliRunner().invoke(app, ["audit", "verify", "--log", str(log), "--json"])
+    assert result.exit_code == 7
+    printed = json.loads(result.stdout)
+    assert printed["ok"] is False and printed["signers"] == [SIGNER.fingerprint] and printed["records"] == 4
+    killed = tmp_path / "killed.parquet"
+    reason = "its run 20261203T000000Z-killed00 never completed"
+    assert printed["problems"] == [f"output {killed} is not audited: {reason}"]
+    listed = CliRunner().invoke(app, ["audit", "list", "--log", str(log)], env={"COLUMNS": "250"})
+    assert listed.exit_code == 0 and listed.stdout.count("success") == 3
+    assert "20261203T000000Z-killed00" in listed.stdout and "started" in listed.stdout
