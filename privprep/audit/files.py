@@ -36,14 +36,14 @@ class Runs:
 
 
 def check_files(log: AuditLog, records: list[dict[str, Any]], result: Verification) -> None:
-    hashes = {r.get("hash") for r in records}
+    hashes = {r["hash"] for r in records if isinstance(r.get("hash"), str)}
     runs = _collect(records, result)
     for path, named in runs.latest.items():
         if _check_named(path, named, result):
             _check_head(path, hashes, result)
     named = set(runs.latest) | runs.intended
     folders = {p.parent for p in named} | {log.path.absolute().parent}
-    beside = {p for folder in folders if folder.is_dir() for p in folder.glob("*.parquet")}
+    beside = {p for folder in folders for p in _parquet_files(folder)}
     for path in sorted((beside | runs.intended) - set(runs.latest)):
         meta = _metadata(path)
         run = meta.get("run_id")
@@ -87,13 +87,14 @@ def _collect(records: list[dict[str, Any]], result: Verification) -> Runs:
 def _check_named(path: Path, named: Named, result: Verification) -> bool:
     """The file against its record; ``True`` when it matches."""
     at = f"record {named.number}: {named.what} {path}"
-    if not path.is_file():
+    found = file_sha256(path)
+    if found is None:
         result.notes.append(f"{at} no longer exists (not checked)")
         return False
     if named.sha256 is None:
         result.notes.append(f"{at} has no recorded sha256 (not checked)")
         return False
-    if sha256_file(path) != named.sha256:
+    if found != named.sha256:
         result.problems.append(f"{at} was modified after the run")
         return False
     if named.what == "output":
@@ -107,7 +108,7 @@ def _check_stray(path: Path, run: str, runs: Runs, result: Verification) -> None
     """A privprep file of this log that no success record names at this path."""
     status = runs.status.get(run)
     if status == "success":
-        if sha256_file(path) in runs.shas.get(run, set()):
+        if file_sha256(path) in runs.shas.get(run, set()):
             result.outputs_checked += 1  # a copy of a recorded file
         else:
             result.problems.append(f"{path} carries run {run}'s metadata but matches none of its files")
@@ -121,13 +122,28 @@ def _check_stray(path: Path, run: str, runs: Runs, result: Verification) -> None
         )
 
 
-def _check_head(path: Path, hashes: set[Any], result: Verification) -> None:
+def _check_head(path: Path, hashes: set[str], result: Verification) -> None:
     head = _metadata(path).get("audit_head")
     if head and head != GENESIS and head not in hashes:
         result.problems.append(
             f"{path} was written when the log's head was {head[:16]}, which this log does not contain"
             " (records were deleted, or the log was truncated or replaced)"
         )
+
+
+def file_sha256(path: Path) -> str | None:
+    """The file's SHA-256, or ``None`` if it is not a readable file (whatever path a record names)."""
+    try:
+        return sha256_file(path) if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _parquet_files(folder: Path) -> list[Path]:
+    try:
+        return list(folder.glob("*.parquet")) if folder.is_dir() else []
+    except (OSError, ValueError):
+        return []
 
 
 def _metadata(path: Path) -> dict[str, str]:

@@ -131,8 +131,9 @@ class AuditLog:
 
     def incomplete_runs(self) -> list[dict[str, Any]]:
         """``started`` records with no ``finished`` record: killed runs, or runs still going."""
-        finished = {r.get("run_id") for r in self.records() if kind(r) == "finished"}
-        return [r for r in self.records() if kind(r) == "started" and r.get("run_id") not in finished]
+        records = self.records()
+        finished = {str(r.get("run_id")) for r in records if kind(r) == "finished"}
+        return [r for r in records if kind(r) == "started" and str(r.get("run_id")) not in finished]
 
     def _set_aside(self, fh: IO[bytes], end: int, size: int) -> dict[str, Any]:
         """Copy the torn bytes to ``<log>.torn-<n>``, cut them off, and describe that in a record."""

@@ -160,23 +160,25 @@ def _check_anchor(records: list[dict[str, Any]], expected: str, result: Verifica
 
 def _check_runs(log: AuditLog, records: list[dict[str, Any]], result: Verification) -> None:
     """Runs that never completed, and what recovery records say was set aside."""
-    finished = {r.get("run_id") for r in records if kind(r) == "finished"}
+    finished = {str(r.get("run_id")) for r in records if kind(r) == "finished"}
     for number, record in enumerate(records, start=1):
-        if kind(record) == "started" and record.get("run_id") not in finished:
+        if kind(record) == "started" and str(record.get("run_id")) not in finished:
             result.notes.append(f"{where(number, record)}: run never completed")
         if kind(record) == "recovery":
             _check_recovery(log, number, record, result)
 
 
 def _check_recovery(log: AuditLog, number: int, record: dict[str, Any], result: Verification) -> None:
-    from privprep.io.parquet import sha256_file
+    from privprep.audit.files import file_sha256
 
     torn = record.get("torn") if isinstance(record.get("torn"), dict) else {}
-    side = log.path.with_name(str(torn.get("moved_to", "")).rsplit("/", 1)[-1] or "-")
+    name = str(torn.get("moved_to", "")).rsplit("/", 1)[-1]
+    side = log.path.with_name(name if name not in ("", ".", "..") else "-")
     note = f"record {number}: recovery: {torn.get('bytes')} bytes of a torn record were set aside in {side}"
-    if not side.is_file():
+    found = file_sha256(side)
+    if found is None:
         result.notes.append(note + " (that file no longer exists)")
-    elif sha256_file(side) != torn.get("sha256"):
+    elif found != torn.get("sha256"):
         result.problems.append(f"record {number}: {side} no longer holds the torn bytes it recorded")
     else:
         result.notes.append(note)

@@ -218,3 +218,24 @@ def test_a_log_cut_anywhere_recovers_on_the_next_append(
     assert result.ok, result.problems
     assert json.loads(path.read_bytes().splitlines()[-1])["run_id"] == "after"
     assert result.records == len(kept) + 1 + (torn is not None)
+
+
+INNER = ["kind", "run_id", "status", "output", "releases", "path", "sha256", "intent", "outputs", "moved_to"]
+RECORD_FIELDS = ["kind", "run_id", "header", "header_sha256", "result", "hash", "prev_hash", "sig", "signer"]
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.sampled_from(["success", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(INNER), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.dictionaries(st.sampled_from([*RECORD_FIELDS, "pubkey", "torn"]), JSON), max_size=4))
+def test_any_json_object_lines_verify_without_crashing(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[dict[str, Any]]
+) -> None:
+    """Whatever objects a forger writes, verify reports problems (exit 7); it never fails with exit 1."""
+    path = tmp_path_factory.mktemp("fuzz") / "audit.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = verify_log(AuditLog(path), expect_head="0" * 16)
+    assert not result.ok
