@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from privprep.audit.record import Header, ReleaseInfo
-from privprep.io.parquet import Source, privprep_metadata
+from privprep.io.parquet import Source, privprep_metadata, sha256_file
 from privprep.steps import StepState, writing
 
 LEDGER_NAME = "privprep-budget.sqlite"
@@ -42,7 +42,15 @@ def dp_release(state: StepState, run: Any, header: Header) -> None:
             tmp = state.temp_for(f"release:{table.name}")
             with writing(tmp):
                 table.frame.write_parquet(tmp, metadata=meta)
-        paths = {role.removeprefix("release:"): s.target for role, s in state.files.items()}
-        state.releases = [r.model_copy(update={"path": str(paths[r.name].absolute())}) for r in run.commit()]
+        files = {role.removeprefix("release:"): s for role, s in state.files.items()}
+        state.releases = [
+            r.model_copy(
+                update={
+                    "path": str(files[r.name].target.absolute()),
+                    "sha256": sha256_file(files[r.name].tmp),
+                }
+            )
+            for r in run.commit()
+        ]
         epsilon, delta = sum(r.epsilon for r in state.releases), sum(r.delta for r in state.releases)
         done(ReleaseInfo(tables=len(state.releases), epsilon=epsilon, delta=delta))

@@ -34,6 +34,7 @@ from privprep.audit.record import (
     started,
     versions,
 )
+from privprep.audit.sign import Signer, optional_master
 from privprep.audit.store import DEFAULT_NAME, AuditLog
 from privprep.checks import quasi_identifier_warnings
 from privprep.dp.owner import current_owner
@@ -107,7 +108,10 @@ def run(
             plan = compile_plan(policy, source.schema, findings)
             state.warnings.extend(plan.warnings)
             state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
-            master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
+            needed = plan.needs_key or key is not None
+            master = resolve_key(policy.key, key) if needed else optional_master(policy.key)
+            if master is not None:
+                log.signer = Signer.from_master(master)  # every record from here on is signed
             header = _header(run_id, started_at, policy, source, plan, master, data)
             staged, outputs = plan.projection(master or UNKEYED)  # every type check, no data read
             frame = source.frame.with_columns(**staged).select(outputs)
@@ -115,6 +119,7 @@ def run(
             done(CompileInfo(columns_out=len(outputs), needs_key=plan.needs_key, outputs=len(state.files)))
         with state.step("audit") as done:
             sealed = _append(log, started(header, _intent(state)))
+            state.audit_head = sealed["hash"]  # every output's metadata proves the log reached this record
             done(AuditInfo(started_hash=sealed["hash"]))
         dp = None
         try:

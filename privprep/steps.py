@@ -84,6 +84,7 @@ class StepState:
     releases: list[ReleaseRecord] = field(default_factory=list)
     released: dict[str, pl.DataFrame] = field(default_factory=dict)
     files: dict[str, Staged] = field(default_factory=dict)
+    audit_head: str = ""  # the hash of this run's started record: an output proves the log reached it
     output: FileInfo | None = None
     failure: tuple[str, str] | None = None
     failed_step: StepName | None = None
@@ -154,7 +155,8 @@ class StepState:
                 "run_id": self.run_id,
                 "policy_sha256": header.policy["sha256"] or "",
                 "record_hash": header.sha256,
-                "audit_log": str(self.log_path),
+                "audit_log": str(self.log_path.absolute()),
+                "audit_head": self.audit_head,
             }
         )
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from privprep.audit import DEFAULT_NAME, AuditLog, verify_log
+from privprep.audit.store import kind
 from privprep.cli.app import audit_app, out, user_errors
 from privprep.errors import ReasonCode, fail
 
@@ -18,18 +21,21 @@ LogOption = typer.Option(Path(DEFAULT_NAME), "--log", help="Audit log path.")
 @audit_app.command("list")
 @user_errors
 def list_runs(log: Path = LogOption) -> None:
-    """One line per run: id, time, policy, status, rows."""
+    """One line per run: id, time, policy, status, rows (a run that never finished shows as started)."""
     table = Table("run id", "started (UTC)", "policy", "status", "rows in", "rows out")
+    runs: dict[str, dict[str, Any]] = {}
     for record in _log(log).records():
-        if record.get("kind", "finished") != "finished":
-            continue
-        header, result = record["header"], record["result"]
-        style = "green" if result["status"] == "success" else "red"
-        reason = f" ({result['reason_code']})" if result["reason_code"] else ""
+        if kind(record) in ("started", "finished"):
+            runs[str(record.get("run_id"))] = record  # a run's finished record replaces its started one
+    for run_id, record in runs.items():
+        header, result = _dict(record.get("header")), _dict(record.get("result"))
+        status = str(result.get("status", "started"))
+        style = {"success": "green", "started": "yellow"}.get(status, "red")
+        reason = f" ({result['reason_code']})" if result.get("reason_code") else ""
         table.add_row(
-            record["run_id"], header["started_at"], header["policy"]["name"],
-            f"[{style}]{result['status']}[/]{reason}",
-            str(header["input"].get("rows")), str((result.get("output") or {}).get("rows")),
+            run_id, str(header.get("started_at")), str(_dict(header.get("policy")).get("name")),
+            f"[{style}]{escape(status)}[/]{escape(reason)}",
+            str(_dict(header.get("input")).get("rows")), str(_dict(result.get("output")).get("rows")),
         )  # fmt: skip
     out.print(table)
 
@@ -53,17 +59,38 @@ def show(
 
 @audit_app.command("verify")
 @user_errors
-def verify(log: Path = LogOption) -> None:
-    """Check the hash chain and every output file still present; exit 7 if anything is wrong."""
-    result = verify_log(_log(log))
-    for note in result.notes:
-        out.print(f"[dim]note[/]: {note}")
+def verify(
+    log: Path = LogOption,
+    expect_key: list[str] = typer.Option(
+        [], "--expect-key", metavar="FP", help="Signer fingerprint the log must be signed with (repeatable)."
+    ),
+    expect_head: str | None = typer.Option(
+        None, "--expect-head", metavar="HASH", help="A head hash anchored elsewhere (16+ hex characters)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (exit 7 still on failure)."),
+) -> None:
+    """Check hashes, links, signatures, the anchored head and every file still present; exit 7 if wrong."""
+    result = verify_log(_log(log), expect_key=expect_key, expect_head=expect_head)
+    if as_json:
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        for note in result.notes:
+            out.print(f"[dim]note[/]: {escape(note)}", highlight=False)
+        for signer in result.signers:
+            out.print(f"signed by {signer}", highlight=False)
     if not result.ok:
         raise fail(ReasonCode.AUDIT_INVALID, f"{log}: verification failed:\n" + "\n".join(result.problems))
-    out.print(
-        f"[green]✓[/] {result.records} records, chain intact; {result.outputs_checked} output file(s)"
-        f" match their records. head {result.head[:16]}"
-    )
+    if not as_json:
+        releases = f"; {result.releases_checked} DP release file(s) too" if result.releases_checked else ""
+        out.print(
+            f"[green]✓[/] {result.records} records, chain intact; {result.outputs_checked} output file(s)"
+            f" match their records{releases}. head {result.head[:16]}",
+            highlight=False,
+        )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _log(path: Path) -> AuditLog:

@@ -50,6 +50,7 @@ class ReleaseRecord(_Record):
     dataset: str
     run_id: str
     path: str | None
+    sha256: str | None = None  # of the written release file; set by the engine, checked by audit verify
     privacy_unit: str
     rows_per_unit: int
     truncated: bool

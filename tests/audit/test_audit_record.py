@@ -9,12 +9,13 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
-from core_helpers import KEY, finished, records
+from core_helpers import KEY, records
 
 import privprep
 from privprep import PrivprepError, ReasonCode
-from privprep.audit.chain import record_hash_ok
+from privprep.audit.chain import GENESIS, record_hash_ok
 from privprep.audit.record import Header, Outcome
+from privprep.audit.sign import Signer
 from privprep.io.parquet import read_privprep_metadata
 from privprep.keys import MasterKey
 
@@ -39,9 +40,11 @@ def run(tmp_path: Path) -> tuple[privprep.Result, Path]:
 
 def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -> None:
     result, src = run
-    [record] = finished(result.audit_log)
+    [record] = records(result.audit_log)
     assert record == result.record and record_hash_ok(record)
-    assert set(record) == {"kind", "run_id", "header", "header_sha256", "result", "prev_hash", "hash"}
+    seal = {"prev_hash", "hash", "signer", "pubkey", "sig"}  # signed with the key pair the master key derives
+    assert set(record) == {"run_id", "header", "header_sha256", "result"} | seal
+    assert record["signer"] == Signer.from_master(MasterKey(KEY.encode())).fingerprint
     header, outcome = record["header"], record["result"]
     assert set(header) == set(Header.model_fields) and set(outcome) == set(Outcome.model_fields)
     assert record["run_id"] == header["run_id"] == result.run_id
@@ -69,10 +72,7 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         "rows": 3,
         "schema": None,
     }
-    steps = [s["step"] for s in outcome["steps"]]  # typed step records replace the old timings
-    assert steps == ["open", "compile", "audit", "write", "profile"]
-    assert all(s["seconds"] >= 0 and s["started_at"] >= header["started_at"] for s in outcome["steps"])
-    assert outcome["steps"][0]["info"] == {"rows": 3, "columns": len(header["input"]["schema"])}
+    assert outcome["timings"] and all(t >= 0 for t in outcome["timings"].values())
     assert outcome["finished_at"] >= header["started_at"]
 
 
@@ -82,6 +82,8 @@ def test_the_output_metadata_links_the_record(run: tuple[privprep.Result, Path])
     assert meta["run_id"] == result.run_id
     assert meta["policy_sha256"] == POLICY.sha256
     assert meta["record_hash"] == result.record["header_sha256"]
+    assert meta["audit_head"] == GENESIS  # the log's head when the run wrote: here, an empty log
+    assert meta["audit_log"] == str(result.audit_log.absolute())
     header = Header.model_validate(result.record["header"])
     assert header.sha256 == result.record["header_sha256"]
 
@@ -113,7 +115,7 @@ def test_records_accumulate_in_one_chain(tmp_path: Path) -> None:
     with pytest.raises(PrivprepError):
         privprep.apply(POLICY, FRAME.drop("age"), tmp_path / "o.parquet", key=KEY, audit_log=log)
     rows = records(log)
-    assert [r["result"]["status"] for r in finished(log)] == ["success"] * 3 + ["failed"]
+    assert [r["result"]["status"] for r in rows] == ["success"] * 3 + ["failed"]
     assert len({r["run_id"] for r in rows}) == 4
     assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(rows))
 
