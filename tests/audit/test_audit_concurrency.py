@@ -51,10 +51,11 @@ def test_concurrent_runs_lose_no_record(tmp_path: Path) -> None:
     assert [p.exitcode for p in procs] == [0] * PROCESSES
 
     rows = records(tmp_path / "audit.jsonl")
-    runs = [r for r in rows if not r["run_id"].startswith("bare-")]
-    assert len(runs) == PROCESSES * RUNS and len(rows) == PROCESSES * (RUNS + APPENDS)
+    runs = [r for r in rows if r["kind"] == "finished" and not r["run_id"].startswith("bare-")]
+    # each run wrote a started and a finished record; each bare append one record
+    assert len(runs) == PROCESSES * RUNS and len(rows) == PROCESSES * (2 * RUNS + APPENDS)
     assert all(r["result"]["status"] == "success" for r in runs)
-    assert len({r["run_id"] for r in rows}) == len(rows)
+    assert len({(r["run_id"], r["kind"]) for r in rows}) == len(rows)
     result = verify_log(AuditLog(tmp_path / "audit.jsonl"))
     assert result.ok, result.problems
     assert result.outputs_checked == PROCESSES * RUNS

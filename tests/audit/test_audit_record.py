@@ -1,4 +1,5 @@
-"""One audit record per run, success or failure; the output's metadata links it back."""
+"""A started and a finished record per run (only finished for one that fails before it could start);
+the output's metadata links them back."""
 
 from __future__ import annotations
 
@@ -40,10 +41,13 @@ def run(tmp_path: Path) -> tuple[privprep.Result, Path]:
 
 def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -> None:
     result, src = run
-    [record] = records(result.audit_log)
-    assert record == result.record and record_hash_ok(record)
+    begun, record = records(result.audit_log)
+    assert record == result.record and record_hash_ok(record) and record_hash_ok(begun)
     seal = {"prev_hash", "hash", "signer", "pubkey", "sig"}  # signed with the key pair the master key derives
-    assert set(record) == {"run_id", "header", "header_sha256", "result"} | seal
+    assert set(record) == {"kind", "run_id", "header", "header_sha256", "result"} | seal
+    assert set(begun) == {"kind", "run_id", "header", "header_sha256", "intent"} | seal
+    assert (begun["kind"], record["kind"]) == ("started", "finished") and begun["signer"] == record["signer"]
+    assert begun["intent"]["outputs"][0]["path"] == str(result.output_path.absolute())
     assert record["signer"] == Signer.from_master(MasterKey(KEY.encode())).fingerprint
     header, outcome = record["header"], record["result"]
     assert set(header) == set(Header.model_fields) and set(outcome) == set(Outcome.model_fields)
@@ -72,7 +76,10 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         "rows": 3,
         "schema": None,
     }
-    assert outcome["timings"] and all(t >= 0 for t in outcome["timings"].values())
+    steps = [s["step"] for s in outcome["steps"]]  # typed step records replace the old timings
+    assert steps == ["open", "compile", "audit", "write", "profile"]
+    assert all(s["seconds"] >= 0 and s["started_at"] >= header["started_at"] for s in outcome["steps"])
+    assert outcome["steps"][0]["info"] == {"rows": 3, "columns": len(header["input"]["schema"])}
     assert outcome["finished_at"] >= header["started_at"]
 
 
@@ -82,7 +89,8 @@ def test_the_output_metadata_links_the_record(run: tuple[privprep.Result, Path])
     assert meta["run_id"] == result.run_id
     assert meta["policy_sha256"] == POLICY.sha256
     assert meta["record_hash"] == result.record["header_sha256"]
-    assert meta["audit_head"] == GENESIS  # the log's head when the run wrote: here, an empty log
+    begun = records(result.audit_log)[0]
+    assert meta["audit_head"] == begun["hash"] != GENESIS  # the run's started record, already in the log
     assert meta["audit_log"] == str(result.audit_log.absolute())
     header = Header.model_validate(result.record["header"])
     assert header.sha256 == result.record["header_sha256"]
@@ -115,7 +123,9 @@ def test_records_accumulate_in_one_chain(tmp_path: Path) -> None:
     with pytest.raises(PrivprepError):
         privprep.apply(POLICY, FRAME.drop("age"), tmp_path / "o.parquet", key=KEY, audit_log=log)
     rows = records(log)
-    assert [r["result"]["status"] for r in rows] == ["success"] * 3 + ["failed"]
+    # the last run fails at compile, before it could write its started record
+    assert [r["kind"] for r in rows] == ["started", "finished"] * 3 + ["finished"]
+    assert [r["result"]["status"] for r in rows if r["kind"] == "finished"] == ["success"] * 3 + ["failed"]
     assert len({r["run_id"] for r in rows}) == 4
     assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(rows))
 
