@@ -2,7 +2,8 @@
 audit log proves, each caught by ``privprep audit verify`` (a subprocess) with exit 7.
 
 Each case gets its own history, built in place by real runs (three row-level runs and one DP release),
-then tampers with it as an attacker holding write access but not the master key would.
+then tampers with it as an attacker holding write access but not the master key would. Each run wrote a
+``started`` and a ``finished`` record: run ``i``'s are ``rows[2i]`` and ``rows[2i + 1]``.
 """
 
 from __future__ import annotations
@@ -154,14 +155,15 @@ def delete_a_middle_record(log: Path, rows: list[dict[str, Any]]) -> list[str]:
 
 
 def delete_the_last_records(log: Path, rows: list[dict[str, Any]]) -> list[str]:
-    write(log, rows[:-2])
-    for row in rows[-2:]:
-        Path(row["result"]["output"]["path"]).unlink()  # the outputs went too: only the anchor shows the loss
+    write(log, rows[:-4])  # the last two runs, started and finished records
+    for row in rows[-4:]:
+        if row["kind"] == "finished":  # the outputs went too: only the anchor shows the loss
+            Path(row["result"]["output"]["path"]).unlink()
     return ["--expect-head", rows[-1]["hash"]]
 
 
 def delete_the_last_record_keeping_its_files(log: Path, rows: list[dict[str, Any]]) -> list[str]:
-    write(log, rows[:-1])  # out2.parquet still names the run and the log
+    write(log, rows[:-1])  # the last finished record; out2.parquet still names the run and the log
     return []
 
 
@@ -178,7 +180,7 @@ def torn_tail(log: Path, rows: list[dict[str, Any]]) -> list[str]:
 
 
 def reorder(log: Path, rows: list[dict[str, Any]]) -> list[str]:
-    write(log, [rows[0], rows[2], rows[1]])
+    write(log, [*rows[0:2], *rows[4:6], *rows[2:4]])  # runs 1 and 2 swapped
     return []
 
 
@@ -192,7 +194,7 @@ def insert_a_forged_record(log: Path, rows: list[dict[str, Any]]) -> list[str]:
 
 
 def append_an_unsigned_success(log: Path, rows: list[dict[str, Any]]) -> list[str]:
-    forged = json.loads(json.dumps(rows[0]))
+    forged = json.loads(json.dumps(rows[1]))  # run 0's finished record
     forged["run_id"] = forged["header"]["run_id"] = "20261201T000000Z-forged00"
     forged["header_sha256"] = digest(forged["header"])
     AuditLog(log).append(forged)  # no signer: a valid link, no signature
@@ -212,7 +214,9 @@ def modify_an_output(log: Path, rows: list[dict[str, Any]]) -> list[str]:
 
 
 def zero_the_dp_counts(log: Path, rows: list[dict[str, Any]]) -> list[str]:
-    target = log.parent / "by_region.parquet"
+    [release] = rows[-1]["result"]["releases"]  # the default path carries the run id
+    target = Path(release["path"])
+    assert target.parent == log.parent and target.name.startswith("by_region.")
     table = pq.read_table(target)
     frame = pl.from_arrow(table).with_columns(pl.col("count") * 0)
     pq.write_table(frame.to_arrow().replace_schema_metadata(table.schema.metadata), target)  # metadata kept
@@ -286,7 +290,7 @@ def test_an_untouched_history_verifies_with_key_and_head_pinned(how: str, tmp_pa
     code, printed = verify(tmp_path, ["--expect-key", SIGNER.fingerprint, "--expect-head", head], how)
     assert code == 0, printed
     assert f"signed by {SIGNER.fingerprint}" in printed
-    summary = "4 records, chain intact; 4 output file(s) match their records; 1 DP release file(s) too"
+    summary = "8 records, chain intact; 4 output file(s) match their records; 1 DP release file(s) too"
     assert summary in printed
 
 
@@ -305,7 +309,7 @@ def test_verify_json_lists_the_problems_and_list_shows_unfinished_runs(tmp_path:
     result = CliRunner().invoke(app, ["audit", "verify", "--log", str(log), "--json"])
     assert result.exit_code == 7
     printed = json.loads(result.stdout)
-    assert printed["ok"] is False and printed["signers"] == [SIGNER.fingerprint] and printed["records"] == 4
+    assert printed["ok"] is False and printed["signers"] == [SIGNER.fingerprint] and printed["records"] == 7
     killed = tmp_path / "killed.parquet"
     reason = "its run 20261203T000000Z-killed00 never completed"
     assert printed["problems"] == [f"output {killed} is not audited: {reason}"]
