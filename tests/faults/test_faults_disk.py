@@ -25,10 +25,19 @@ PAGE = 4096
 @pytest.fixture
 def tiny(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs mounted at ``tmp_path/tiny`` (skips where mounting is not allowed)."""
-    mount = tmp_path / "tiny"
+    yield from _tmpfs(tmp_path / "tiny", "64k")
+
+
+@pytest.fixture
+def roomy(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MiB tmpfs: room for the audit log's preflight (1 MiB free), until the test fills it."""
+    yield from _tmpfs(tmp_path / "roomy", "2m")
+
+
+def _tmpfs(mount: Path, size: str) -> Iterator[Path]:
     mount.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
     )
     if done.returncode != 0:
         pytest.skip("mounting a tmpfs needs root")
@@ -91,19 +100,31 @@ def test_an_audit_log_full_from_the_start_writes_nothing(tmp_path: Path, tiny: P
 
 
 def test_an_audit_log_that_fills_up_before_the_finished_record_leaves_no_output(
-    tmp_path: Path, tiny: Path
+    tmp_path: Path, roomy: Path
 ) -> None:
-    """The started record fits, the finished one does not: the output is never renamed into place."""
+    """The started record fits, the finished one does not: the output is never renamed into place.
+
+    The preflight sees room; the disk fills while the run writes (after its started record), leaving
+    less than one page, too little for the finished record.
+    """
     folder = make_folder(tmp_path / "f", PLAIN)
-    log = tiny / "audit.jsonl"
-    filler = fill(tiny, PAGE)  # one page: room for the started record only
+    log = roomy / "audit.jsonl"
+    fillers: list[Path] = []
+
+    def fill_while_writing(stage: str) -> None:
+        if stage == "write":
+            fillers.append(fill(roomy, 0))
+
     with pytest.raises(PrivprepError) as err:
-        privprep.apply(folder.policy, folder.input, folder.target, key=KEY, audit_log=log)
+        privprep.apply(
+            folder.policy, folder.input, folder.target, key=KEY, audit_log=log, on_stage=fill_while_writing
+        )
     assert err.value.code is ReasonCode.OUTPUT_FAILED and err.value.exit_code == 8
     assert "audit log" in str(err.value)
     assert not folder.target.exists() and stray_files(tmp_path) == []
     started = json.loads(log.read_text().splitlines()[0])
     assert started["kind"] == "started"  # what remains says a run began and never finished
+    [filler] = fillers
     filler.unlink()
     if not torn_tail_supported(tmp_path):
         pytest.skip("the audit store does not yet recover a torn tail (helper 'audit')")
