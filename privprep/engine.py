@@ -59,6 +59,10 @@ from privprep.steps import (
 
 DEBUG = os.environ.get("PRIVPREP_DEBUG") == "1"
 UNKEYED = MasterKey(b"\0" * 32)  # stands in where no keyed action runs; never used to derive
+UNSIGNED = (
+    "no master key: this run's audit records are unsigned, so `audit verify` accepts them only with"
+    " --allow-unsigned (set the policy's key to sign them)"
+)
 
 
 @dataclass
@@ -95,7 +99,7 @@ def run(
     run_id, started_at = new_run_id(), now()
     target = _output_path(policy, data, output)
     log = AuditLog(_audit_path(policy, target, audit_log))
-    log.ensure_writable()  # a run that could not be audited must not start
+    log.preflight()  # a run that could not be audited must not start
     recovered = recover(log)  # what dead runs left; this run's record says what was done
     state = StepState(run_id, policy, target, log.path, on_stage, [f"recovery: {line}" for line in recovered])
     header = _header(run_id, started_at, policy, None, None, None, data)
@@ -112,6 +116,8 @@ def run(
             master = resolve_key(policy.key, key) if needed else optional_master(policy.key)
             if master is not None:
                 log.signer = Signer.from_master(master)  # every record from here on is signed
+            else:
+                state.warnings.append(UNSIGNED)
             header = _header(run_id, started_at, policy, source, plan, master, data)
             staged, outputs = plan.projection(master or UNKEYED)  # every type check, no data read
             frame = source.frame.with_columns(**staged).select(outputs)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Any
 
 from privprep.audit.store import AuditLog
 from privprep.dp.owner import Owner
@@ -20,20 +19,15 @@ from privprep.io.atomic import remove_temp, scratch_path
 
 def recover(log: AuditLog) -> list[str]:
     """Roll dead runs' temp files forward or back; returns a line per file handled (paths only)."""
-    runs: dict[str, dict[str, dict[str, Any]]] = {}
-    for record in log.records():
-        if isinstance(record, dict) and record.get("kind") in ("started", "finished"):
-            runs.setdefault(str(record.get("run_id")), {})[record["kind"]] = record
     done = []
-    for kinds in runs.values():
-        intent = (kinds.get("started") or {}).get("intent")
+    for run in log.runs().values():
+        intent = (run.started or {}).get("intent")
         left = [p for p in (intent or {}).get("outputs", []) if _exists(Path(p["tmp"]))]
         if not left:
             continue
         if Owner(intent["host"], intent["pid"], intent.get("pid_start")).alive():
             continue  # still running (or between its finished record and its renames)
-        finished = kinds.get("finished")
-        committed = finished is not None and (finished.get("result") or {}).get("status") == "success"
+        committed = run.finished is not None and (run.finished.get("result") or {}).get("status") == "success"
         for planned in left:
             done += _settle(Path(planned["tmp"]), Path(planned["path"]), committed)
     return done

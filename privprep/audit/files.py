@@ -32,19 +32,19 @@ class Runs:
     status: dict[str, str] = field(default_factory=dict)  # run id -> started | success | failed
     shas: dict[str, set[str]] = field(default_factory=dict)  # run id -> recorded file hashes
     latest: dict[Path, Named] = field(default_factory=dict)  # path -> last success record naming it
-    intended: set[Path] = field(default_factory=set)  # paths named by a started record's intent
+    intended: dict[Path, Path | None] = field(default_factory=dict)  # intents: path -> its temp file
 
 
 def check_files(log: AuditLog, records: list[dict[str, Any]], result: Verification) -> None:
     hashes = {r["hash"] for r in records if isinstance(r.get("hash"), str)}
     runs = _collect(records, result)
     for path, named in runs.latest.items():
-        if _check_named(path, named, result):
+        if _check_named(path, named, runs.intended.get(path), result):
             _check_head(path, hashes, result)
-    named = set(runs.latest) | runs.intended
+    named = set(runs.latest) | set(runs.intended)
     folders = {p.parent for p in named} | {log.path.absolute().parent}
     beside = {p for folder in folders for p in _parquet_files(folder)}
-    for path in sorted((beside | runs.intended) - set(runs.latest)):
+    for path in sorted((beside | set(runs.intended)) - set(runs.latest)):
         meta = _metadata(path)
         run = meta.get("run_id")
         if run is None or not (path in runs.intended or _names_log(meta.get("audit_log"), log.path)):
@@ -60,9 +60,11 @@ def _collect(records: list[dict[str, Any]], result: Verification) -> Runs:
         if what == "started":
             runs.status.setdefault(run, "started")
             intent = _dict(record.get("intent"))
-            for item in _list(intent.get("outputs")) + _list(intent.get("releases")):
-                if _dict(item).get("path"):
-                    runs.intended.add(Path(str(item["path"])).absolute())
+            for item in map(_dict, _list(intent.get("outputs")) + _list(intent.get("releases"))):
+                if item.get("path"):  # releases name no temp file: their output entry did
+                    path = Path(str(item["path"])).absolute()
+                    tmp = Path(str(item["tmp"])).absolute() if item.get("tmp") else runs.intended.get(path)
+                    runs.intended[path] = tmp
             continue
         outcome = _dict(record.get("result"))
         if what != "finished":
@@ -84,10 +86,16 @@ def _collect(records: list[dict[str, Any]], result: Verification) -> Runs:
     return runs
 
 
-def _check_named(path: Path, named: Named, result: Verification) -> bool:
-    """The file against its record; ``True`` when it matches."""
+def _check_named(path: Path, named: Named, tmp: Path | None, result: Verification) -> bool:
+    """The file against its record (``tmp``: its run's temp file for it); ``True`` when it matches."""
     at = f"record {named.number}: {named.what} {path}"
     found = file_sha256(path)
+    if found is None and tmp is not None and file_sha256(tmp) == named.sha256:
+        result.notes.append(
+            f"{at} is still in {tmp}: its run finished, then died before renaming it"
+            " (the next run against this log renames it)"
+        )
+        return False
     if found is None:
         result.notes.append(f"{at} no longer exists (not checked)")
         return False

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -35,6 +35,30 @@ class TornTail:
     offset: int
     length: int
     sha256: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run's ``started`` and ``finished`` records (one that failed before it started has no ``started``)."""
+
+    started: dict[str, Any] | None = None
+    finished: dict[str, Any] | None = None
+
+    @property
+    def last(self) -> dict[str, Any]:
+        """Its ``finished`` record if it has one, else its ``started`` one."""
+        return self.finished or self.started or {}
+
+
+def group_runs(records: list[dict[str, Any]]) -> dict[str, Run]:
+    """Run id → its records, in the order the runs first appear (``recovery`` records belong to none)."""
+    runs: dict[str, Run] = {}
+    for record in records:
+        what = kind(record)
+        if what in ("started", "finished"):
+            run = str(record.get("run_id"))
+            runs[run] = replace(runs.get(run, Run()), **{what: record})
+    return runs
 
 
 def kind(record: dict[str, Any]) -> str | None:
@@ -70,8 +94,6 @@ class AuditLog:
         if free < MIN_FREE_BYTES:
             message = f"cannot append to audit log {self.path}: only {free} bytes free on its disk"
             raise fail(ReasonCode.OUTPUT_FAILED, message + f" (need {MIN_FREE_BYTES})")
-
-    ensure_writable = preflight
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
         """Seal ``record`` onto the chain and append it durably; returns the sealed record."""
@@ -117,23 +139,21 @@ class AuditLog:
         rest = data[offset:]
         return TornTail(offset, len(rest), hashlib.sha256(rest).hexdigest()) if rest.strip() else None
 
+    def runs(self) -> dict[str, Run]:
+        """Every run in the log with its ``started`` and ``finished`` records (see :func:`group_runs`)."""
+        return group_runs(self.records())
+
     def find(self, run_id: str) -> dict[str, Any]:
         """The record of ``run_id`` (a unique prefix is enough): its ``finished`` one if it has one."""
-        runs: dict[str, list[dict[str, Any]]] = {}
-        for record in self.records():
-            if str(record.get("run_id", "")).startswith(run_id) and kind(record) in ("started", "finished"):
-                runs.setdefault(str(record["run_id"]), []).append(record)
-        if len(runs) != 1:
-            what = "no run" if not runs else f"{len(runs)} runs"
+        found = [run for name, run in self.runs().items() if name.startswith(run_id)]
+        if len(found) != 1:
+            what = "no run" if not found else f"{len(found)} runs"
             raise fail(ReasonCode.AUDIT_INVALID, f"{what} in {self.path} match run id {run_id!r}")
-        [found] = runs.values()
-        return next((r for r in reversed(found) if kind(r) == "finished"), found[-1])
+        return found[0].last
 
     def incomplete_runs(self) -> list[dict[str, Any]]:
         """``started`` records with no ``finished`` record: killed runs, or runs still going."""
-        records = self.records()
-        finished = {str(r.get("run_id")) for r in records if kind(r) == "finished"}
-        return [r for r in records if kind(r) == "started" and str(r.get("run_id")) not in finished]
+        return [run.started for run in self.runs().values() if run.started and not run.finished]
 
     def _set_aside(self, fh: IO[bytes], end: int, size: int) -> dict[str, Any]:
         """Copy the torn bytes to ``<log>.torn-<n>``, cut them off, and describe that in a record."""

@@ -42,11 +42,14 @@ def verify_log(
     expect_key: str | Iterable[str] | None = None,
     expect_head: str | None = None,
     check_outputs: bool = True,
+    allow_unsigned: bool = False,
 ) -> Verification:
     """Detect edited, deleted, reordered, inserted or forged records and files changed since.
 
     ``expect_key``: the signer fingerprint(s) the log must be signed with; ``expect_head``: a record
-    hash (or its first 16+ characters) anchored elsewhere, which the log must still contain.
+    hash (or its first 16+ characters) anchored elsewhere, which the log must still contain;
+    ``allow_unsigned``: accept unsigned records of runs that had no master key (a note each), which
+    leaves only the hash chain, which anyone with write access can recompute.
     """
     result = Verification()
     records = log.records()
@@ -57,7 +60,7 @@ def verify_log(
             f"{log.path} ends with {result.torn.length} bytes of a torn record (a crash or a full disk while"
             " appending, or a truncated log); the next run sets them aside"
         )
-    signed = _check_chain(records, result)
+    signed = _check_chain(records, result, allow_unsigned)
     pinned = [expect_key] if isinstance(expect_key, str) else list(expect_key or [])
     _check_signers(signed, {_fingerprint(k) for k in pinned}, result)
     if expect_head is not None:
@@ -74,7 +77,9 @@ def where(number: int, record: dict[str, Any]) -> str:
     return f"record {number} (run {record.get('run_id', '?')})"
 
 
-def _check_chain(records: list[dict[str, Any]], result: Verification) -> list[tuple[int, str]]:
+def _check_chain(
+    records: list[dict[str, Any]], result: Verification, allow_unsigned: bool
+) -> list[tuple[int, str]]:
     """Hash, link, header hash and signature of each record; returns ``(number, signer)`` of the signed."""
     prev, signed = GENESIS, []
     for number, record in enumerate(records, start=1):
@@ -93,7 +98,7 @@ def _check_chain(records: list[dict[str, Any]], result: Verification) -> list[tu
                 result.problems.append(f"{at}: its header does not match its header_sha256 (edited)")
             elif not isinstance(header, dict) or header.get("run_id") != record.get("run_id"):
                 result.problems.append(f"{at}: its header names another run")
-        signer = _check_signature(at, what, record, result)
+        signer = _check_signature(at, what, record, result, allow_unsigned)
         if signer:
             signed.append((number, signer))
         prev = record.get("hash", "")
@@ -101,15 +106,20 @@ def _check_chain(records: list[dict[str, Any]], result: Verification) -> list[tu
     return signed
 
 
-def _check_signature(at: str, what: str | None, record: dict[str, Any], result: Verification) -> str | None:
+def _check_signature(
+    at: str, what: str | None, record: dict[str, Any], result: Verification, allow_unsigned: bool
+) -> str | None:
     if all(record.get(f) is None for f in ("sig", "signer", "pubkey")):
         outcome = record.get("result")
         failed = isinstance(outcome, dict) and outcome.get("status") == "failed"
         if what == "recovery" or (what == "finished" and failed):
             result.notes.append(f"{at}: not signed (written before the run's master key was known)")
+        elif allow_unsigned:
+            result.notes.append(f"{at}: not signed (accepted: --allow-unsigned)")
         else:
             result.problems.append(
                 f"{at}: not signed; only a run that failed before its key was known can be"
+                " (a run without a master key: --allow-unsigned accepts it)"
             )
         return None
     problem = signature_problem(record)

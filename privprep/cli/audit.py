@@ -11,7 +11,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from privprep.audit import DEFAULT_NAME, AuditLog, verify_log
-from privprep.audit.store import kind
 from privprep.cli.app import audit_app, out, user_errors
 from privprep.errors import ReasonCode, fail
 
@@ -23,11 +22,8 @@ LogOption = typer.Option(Path(DEFAULT_NAME), "--log", help="Audit log path.")
 def list_runs(log: Path = LogOption) -> None:
     """One line per run: id, time, policy, status, rows (a run that never finished shows as started)."""
     table = Table("run id", "started (UTC)", "policy", "status", "rows in", "rows out")
-    runs: dict[str, dict[str, Any]] = {}
-    for record in _log(log).records():
-        if kind(record) in ("started", "finished"):
-            runs[str(record.get("run_id"))] = record  # a run's finished record replaces its started one
-    for run_id, record in runs.items():
+    for run_id, run in _log(log).runs().items():
+        record = run.last  # a run's finished record replaces its started one
         header, result = _dict(record.get("header")), _dict(record.get("result"))
         status = str(result.get("status", "started"))
         style = {"success": "green", "started": "yellow"}.get(status, "red")
@@ -68,9 +64,14 @@ def verify(
         None, "--expect-head", metavar="HASH", help="A head hash anchored elsewhere (16+ hex characters)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (exit 7 still on failure)."),
+    allow_unsigned: bool = typer.Option(
+        False, "--allow-unsigned", help="Accept unsigned runs (no master key); only the hash chain holds."
+    ),
 ) -> None:
     """Check hashes, links, signatures, the anchored head and every file still present; exit 7 if wrong."""
-    result = verify_log(_log(log), expect_key=expect_key, expect_head=expect_head)
+    result = verify_log(
+        _log(log), expect_key=expect_key, expect_head=expect_head, allow_unsigned=allow_unsigned
+    )
     if as_json:
         print(json.dumps(result.as_json(), indent=2))
     else:
