@@ -94,3 +94,18 @@ def test_a_report_over_the_input_is_refused_by_the_cli(tmp_path: Path, data: Pat
     assert proc.returncode == 8 and "report" in proc.stderr and "is the input file" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "o.parquet").exists()
     assert data.read_bytes()[:4] == b"PAR1"
+
+
+def test_the_report_reads_finished_records_only_and_echoes_no_bad_value(tmp_path: Path, data: Path) -> None:
+    from privprep.report.view import build_view
+
+    result = privprep.apply(privprep.parse_policy(PLAIN), data, tmp_path / "o.parquet", key=KEY)
+    started, done = records(result.audit_log)
+    assert build_view(done).status == "success"
+    with pytest.raises(PrivprepError, match="has no finished record") as err:
+        build_view(started)
+    assert err.value.code is ReasonCode.AUDIT_INVALID
+    done["result"]["output"]["rows"] = "SECRET-VALUE-123"
+    with pytest.raises(PrivprepError, match=r"result\.output\.rows") as err:
+        build_view(done)
+    assert "SECRET-VALUE-123" not in str(err.value)
