@@ -109,3 +109,13 @@ def test_the_report_reads_finished_records_only_and_echoes_no_bad_value(tmp_path
     with pytest.raises(PrivprepError, match=r"result\.output\.rows") as err:
         build_view(done)
     assert "SECRET-VALUE-123" not in str(err.value)
+
+
+@pytest.mark.parametrize("link", ["hard", "symbolic"])
+def test_an_output_linked_to_the_input_is_refused(tmp_path: Path, data: Path, link: str) -> None:
+    alias = tmp_path / "alias.parquet"
+    (alias.hardlink_to if link == "hard" else alias.symlink_to)(data)
+    before = data.read_bytes()
+    with pytest.raises(PrivprepError, match="is the input file") as err:
+        privprep.apply(privprep.parse_policy(PLAIN), data, alias, key=KEY, audit_log=tmp_path / "a.jsonl")
+    assert err.value.exit_code == 8 and data.read_bytes() == before
