@@ -71,8 +71,8 @@ class RunView:
     detection: dict[str, Any] | None
 
 
-def parse_record(record: dict[str, Any]) -> AuditRecord:
-    """The typed ``finished`` record of a run; anything else is an AUDIT_INVALID error."""
+def parse_record(record: dict[str, Any]) -> tuple[AuditRecord, Outcome]:
+    """The typed ``finished`` record of a run and its outcome; anything else is AUDIT_INVALID."""
     try:
         parsed = AuditRecord.model_validate(record)
     except ValidationError as exc:  # name the places, never the values pydantic would quote
@@ -81,14 +81,13 @@ def parse_record(record: dict[str, Any]) -> AuditRecord:
         raise fail(ReasonCode.AUDIT_INVALID, message) from None
     if parsed.result is None:
         raise fail(ReasonCode.AUDIT_INVALID, f"run {parsed.run_id} has no finished record (it never ended)")
-    return parsed
+    return parsed, parsed.result
 
 
 def build_view(record: dict[str, Any], log: AuditLog | None = None) -> RunView:
     """Everything the reports show, from ``record`` (and the chain status, when ``log`` is given)."""
-    parsed = parse_record(record)
-    header, result = parsed.header, parsed.result
-    assert result is not None  # parse_record refuses records without one
+    parsed, result = parse_record(record)
+    header = parsed.header
     columns = _columns(header, result)
     checks = check_views(result.checks.model_dump(mode="json") if result.checks else None)
     releases = release_views([r.model_dump(mode="json") for r in result.releases])

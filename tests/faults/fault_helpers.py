@@ -35,6 +35,8 @@ DP = PLAIN.replace("name: plain", "name: dp") + (
     "      keys: [north, south]\n"
     "      metrics: [count]\n"
 )
+DP += "checks:\n  k_anonymity: {quasi_identifiers: [region], k: 2}\n"
+DETECT = "version: 1\nname: detect\ncolumns:\n  id: pseudonymize\nunlisted: keep\n"  # scans the rest
 RELEASE_EPSILON = 0.3
 
 

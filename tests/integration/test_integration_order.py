@@ -94,3 +94,28 @@ def test_a_report_over_the_input_is_refused_by_the_cli(tmp_path: Path, data: Pat
     assert proc.returncode == 8 and "report" in proc.stderr and "is the input file" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "o.parquet").exists()
     assert data.read_bytes()[:4] == b"PAR1"
+
+
+def test_the_report_reads_finished_records_only_and_echoes_no_bad_value(tmp_path: Path, data: Path) -> None:
+    from privprep.report.view import build_view
+
+    result = privprep.apply(privprep.parse_policy(PLAIN), data, tmp_path / "o.parquet", key=KEY)
+    started, done = records(result.audit_log)
+    assert build_view(done).status == "success"
+    with pytest.raises(PrivprepError, match="has no finished record") as err:
+        build_view(started)
+    assert err.value.code is ReasonCode.AUDIT_INVALID
+    done["result"]["output"]["rows"] = "SECRET-VALUE-123"
+    with pytest.raises(PrivprepError, match=r"result\.output\.rows") as err:
+        build_view(done)
+    assert "SECRET-VALUE-123" not in str(err.value)
+
+
+@pytest.mark.parametrize("link", ["hard", "symbolic"])
+def test_an_output_linked_to_the_input_is_refused(tmp_path: Path, data: Path, link: str) -> None:
+    alias = tmp_path / "alias.parquet"
+    (alias.hardlink_to if link == "hard" else alias.symlink_to)(data)
+    before = data.read_bytes()
+    with pytest.raises(PrivprepError, match="is the input file") as err:
+        privprep.apply(privprep.parse_policy(PLAIN), data, alias, key=KEY, audit_log=tmp_path / "a.jsonl")
+    assert err.value.exit_code == 8 and data.read_bytes() == before
