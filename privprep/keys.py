@@ -8,6 +8,7 @@ them in one ``domain``. Only a fingerprint of the key is ever recorded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -31,10 +32,21 @@ class MasterKey:
         info = f"privprep/v1/{purpose}/{domain}".encode()
         return hmac.new(self.secret, info, hashlib.sha256).hexdigest()
 
+    def stretched(self, purpose: str) -> bytes:
+        """32 bytes for anything published (fingerprint, audit signing key): scrypt-stretched, so each guessed
+        key costs an attacker one scrypt (n=2**15, r=8)."""
+        return _stretch(self.secret, purpose)
+
     @property
     def fingerprint(self) -> str:
         """Public identifier of the key: safe to store in audit records."""
         return "sha256:" + hmac.new(self.secret, b"privprep/v1/fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=32)
+def _stretch(secret: bytes, purpose: str) -> bytes:
+    salt = f"privprep/v1/stretch/{purpose}".encode()
+    return hashlib.scrypt(secret, salt=salt, n=2**15, r=8, p=1, maxmem=64 * 2**20, dklen=32)
 
 
 def resolve_key(source: KeySource, explicit: str | bytes | None = None) -> MasterKey:

@@ -13,14 +13,15 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from privprep.audit.record import FileInfo, Header, Outcome
+from privprep.audit.store import AuditLog
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import commit, temp_path
 from privprep.io.parquet import Source, privprep_metadata, sha256_file
+from privprep.keys import MasterKey, resolve_key
 from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
 
 Stage = Callable[[str], None]
-LEDGER_NAME = "privprep-budget.sqlite"
 
 
 @dataclass
@@ -190,18 +191,19 @@ def profile_step(state: StepState, before: pl.LazyFrame, after: pl.LazyFrame) ->
         state.profile = {"input": profile_frame(before), "output": profile_frame(after)}
 
 
-def dp_prepare(state: StepState, source: Source) -> Any:
-    """Resolve the DP releases and reserve their cost before any data is touched."""
+def dp_prepare(state: StepState, source: Source, key: MasterKey | None = None) -> Any:
+    """Resolve the DP releases and reserve their cost before any data is touched (needs the key)."""
     spec = state.policy.aggregates
     if spec is None:
         return None
-    from privprep.dp import DPRun
+    from privprep.dp import DPRun, ledger_location
 
-    ledger = Path(getattr(spec, "ledger", None) or state.log_path.parent / LEDGER_NAME)
     with state.stage("dp-reserve"):
         run = DPRun.prepare(
-            spec, source.frame, dataset=spec.dataset or state.policy.name, ledger_path=ledger,
-            run_id=state.run_id,
+            spec, source.frame, dataset=spec.dataset or state.policy.name,
+            ledger_path=ledger_location(spec, source.path, state.log_path), run_id=state.run_id,
+            key=key or resolve_key(state.policy.key), audit=AuditLog(state.log_path),
+            input_sha256=source.sha256,
         )  # fmt: skip
     state.warnings.extend(run.warnings)
     return run

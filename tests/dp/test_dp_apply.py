@@ -45,7 +45,7 @@ def setup(tmp_path: Path) -> tuple[Path, Path, Path]:
     return policy, data, release
 
 
-def test_apply_releases_and_spends(setup, tmp_path: Path) -> None:
+def test_apply_releases_and_spends(setup, tmp_path: Path, key: str) -> None:
     policy, data, release = setup
     result = privprep.apply(policy, data, tmp_path / "out" / "main.parquet")
     meta = pq.read_metadata(release).metadata
@@ -64,7 +64,7 @@ def test_apply_releases_and_spends(setup, tmp_path: Path) -> None:
     assert budget_summary(Path(record["ledger"]))[0].epsilon_spent == pytest.approx(0.6)
 
 
-def test_budget_show(setup, tmp_path: Path) -> None:
+def test_budget_show(setup, tmp_path: Path, key: str) -> None:
     policy, data, _ = setup
     result = privprep.apply(policy, data, tmp_path / "out" / "main.parquet")
     ledger = Path(result.record["result"]["releases"][0]["ledger"])
