@@ -20,20 +20,31 @@ from privprep.policy.aggregates import Budget
 
 
 def pin(conn: sqlite3.Connection, seal: LedgerSeal, dataset: str, unit: str, budget: Budget) -> None:
-    """First use pins unit and totals; later runs must state the same ones."""
+    """The first spend pins unit and totals; later runs must state the same ones.
+
+    Until something counts as spent (only rolled-back reservations, from runs that failed before
+    releasing) the policy may still correct them: changing them then resets nothing.
+    """
     row = read_row(conn, "budgets", dataset)
-    if not row:
-        totals = {"epsilon": float(budget.epsilon), "delta": float(budget.delta)}
-        seal.put(conn, "budgets", {"dataset": dataset, "unit": unit, **totals, "created_at": now()})
+    stated = {"unit": unit, "epsilon": float(budget.epsilon), "delta": float(budget.delta)}
+    if row and (row["unit"], row["epsilon"], row["delta"]) == tuple(stated.values()):
         return
-    if (row["unit"], row["epsilon"], row["delta"]) != (unit, budget.epsilon, budget.delta):
-        raise fail(
-            ReasonCode.DP_INVALID,
-            f"the budget ledger pins dataset {dataset!r} to privacy unit {row['unit']} with"
-            f" ε={row['epsilon']:g} δ={row['delta']:g}; the policy states {unit} with ε={budget.epsilon:g}"
-            f" δ={budget.delta:g}. A budget cannot be changed once used: restore those values, or name a"
-            " new dataset (aggregates.dataset) only if it truly holds different people's data",
-        )
+    if not row or not _spent(conn, dataset):
+        seal.put(conn, "budgets", {"dataset": dataset, **stated, "created_at": row.get("created_at", now())})
+        return
+    raise fail(
+        ReasonCode.DP_INVALID,
+        f"the budget ledger pins dataset {dataset!r} to privacy unit {row['unit']} with"
+        f" ε={row['epsilon']:g} δ={row['delta']:g}; the policy states {unit} with ε={budget.epsilon:g}"
+        f" δ={budget.delta:g}. A budget cannot be changed once used: restore those values, or name a"
+        " new dataset (aggregates.dataset) only if it truly holds different people's data",
+    )
+
+
+def _spent(conn: sqlite3.Connection, dataset: str) -> bool:
+    """Whether anything of ``dataset`` counts as spent."""
+    query = "SELECT 1 FROM spends WHERE dataset = ? AND state IN (?, ?, ?) LIMIT 1"
+    return conn.execute(query, (dataset, *ACTIVE)).fetchone() is not None
 
 
 def _renamed(sha: str, other: str, dataset: str, where: str) -> PrivprepError:
@@ -49,16 +60,16 @@ def bind_input(
     conn: sqlite3.Connection, seal: LedgerSeal, dataset: str, run_id: str, sha: str | None,
     history: History | None,
 ) -> None:  # fmt: skip
-    """The input's bytes belong to the first dataset that released from them."""
+    """The input's bytes belong to the first dataset that spent budget on them."""
     if sha is None:
         return
     if history is not None and history.renamed:
         first = history.renamed[0]
         raise _renamed(sha, first.dataset, dataset, f"audit log {history.log}, record {first.record}")
     row = read_row(conn, "inputs", sha)
-    if row and row["dataset"] != dataset:
+    if row and row["dataset"] != dataset and _spent(conn, row["dataset"]):
         raise _renamed(sha, row["dataset"], dataset, "the budget ledger")
-    if not row:
+    if row.get("dataset") != dataset:  # new, or bound by runs that all failed before releasing
         seal.put(conn, "inputs", {"sha256": sha, "dataset": dataset, "run_id": run_id, "created_at": now()})
 
 

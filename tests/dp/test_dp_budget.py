@@ -83,7 +83,9 @@ def test_rollback_after_release_keeps_the_spend(tmp_path: Path) -> None:
     ids=["unit", "total"],
 )
 def test_budget_identity_is_pinned(tmp_path: Path, change: dict) -> None:
-    _prepare(tmp_path, 0.1).rollback()
+    spent = _prepare(tmp_path, 0.1)  # pinned by a spend (a rolled-back reservation no longer pins)
+    spent.release()
+    spent.commit()
     aggs = spec(release(epsilon=0.1), **({"budget": {"epsilon": 1.0, "delta": 0.0}} | change))
     with pytest.raises(PrivprepError) as info:
         DPRun.prepare(
@@ -91,6 +93,18 @@ def test_budget_identity_is_pinned(tmp_path: Path, change: dict) -> None:
             **keyed(tmp_path / "l.sqlite"),
         )  # fmt: skip
     assert info.value.code is ReasonCode.DP_INVALID and "cannot be changed" in str(info.value)
+
+
+def test_failed_run_pins_nothing(tmp_path: Path) -> None:
+    """A run that failed before releasing spent nothing: the corrected policy is accepted."""
+    _prepare(tmp_path, 0.1).rollback()
+    aggs = spec(release(epsilon=0.1), budget={"epsilon": 3.0, "delta": 0.0})
+    ledger = tmp_path / "l.sqlite"
+    DPRun.prepare(
+        aggs, write(customers(), tmp_path), dataset="crm", ledger_path=ledger, run_id="y", **keyed(ledger)
+    )
+    (summary,) = budget_summary(ledger, key=KEY)
+    assert summary.epsilon_total == 3.0 and summary.epsilon_spent == pytest.approx(0.1)
 
 
 def test_decimal_accounting(tmp_path: Path) -> None:

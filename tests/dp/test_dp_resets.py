@@ -9,10 +9,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from dp_helpers import customers
+from dp_helpers import KEY, customers
 
 import privprep
+from privprep.dp.ledger import Ledger
 from privprep.errors import ReasonCode
+from privprep.policy.aggregates import Budget
 
 POLICY = """
 version: 1
@@ -146,3 +148,15 @@ def test_another_key_cannot_reuse_the_ledger(site: Site, monkeypatch: pytest.Mon
     with pytest.raises(privprep.PrivprepError) as info:
         site.apply()
     assert info.value.code is ReasonCode.AUDIT_INVALID and "MAC" in str(info.value)
+
+
+def test_input_binding_follows_the_first_spend(tmp_path: Path) -> None:
+    """An input is bound to a dataset by a spend; a run that failed before releasing binds nothing."""
+    ledger, sha, budget = Ledger(tmp_path / "l.sqlite", KEY), "ab" * 32, Budget(epsilon=1.0)
+    ledger.rollback(ledger.reserve("a", "rows=1", budget, "r1", [("x", 0.1, 0.0)], input_sha256=sha))
+    ids = ledger.reserve("b", "rows=1", budget, "r2", [("x", 0.1, 0.0)], input_sha256=sha)
+    ledger.mark_released(ids)
+    ledger.commit(ids)
+    with pytest.raises(privprep.PrivprepError) as info:
+        ledger.reserve("c", "rows=1", budget, "r3", [("x", 0.1, 0.0)], input_sha256=sha)
+    assert info.value.code is ReasonCode.DP_INVALID and "under dataset 'b'" in str(info.value)
