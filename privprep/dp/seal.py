@@ -11,6 +11,7 @@ master key at HMAC speed; stretching makes each guess cost one scrypt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import sqlite3
@@ -26,6 +27,7 @@ TABLES = {"budgets": "dataset", "inputs": "sha256", "spends": "id"}  # each seal
 ACTIVE = ("reserved", "released", "committed")  # the spend states that count as spent
 
 
+@functools.lru_cache(maxsize=4096)
 def exact(value: float) -> Fraction:
     """The decimal a policy wrote (``repr`` of a float is its shortest round-tripping decimal)."""
     return Fraction(repr(float(value)))
