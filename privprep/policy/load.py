@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from privprep.errors import PolicyError, Problem
+from privprep.errors import PolicyError, Problem, ReasonCode
 from privprep.policy.keys import allowed_keys, description
 from privprep.policy.model import Policy
 
-_NOUNS = {"kind": "fake kind", "action": "action", "to": "generalize target", "with": "scrub replacement"}
+_NOUNS = {"action": "action", "to": "generalize target", "with": "scrub replacement", "language": "language"}
 
 
 class _TextKeys(yaml.SafeLoader):
@@ -26,36 +28,146 @@ class _TextKeys(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+MAX_POLICY_BYTES = 1 << 20
+MAX_NODES = 100_000
+"""A policy is at most 1 MiB and 100,000 YAML nodes with every alias expanded (a billion-laughs
+document of 506 bytes would expand to ~10⁹): both are refused before anything walks the document."""
+_COMMENTED_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^#'\":]*\s#")
+
+
 def load_policy(path: str | Path) -> Policy:
     """Read and validate a policy file; raises :class:`PolicyError` listing all problems."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise PolicyError(f"cannot read policy {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = Problem("", "not UTF-8 text", line, ReasonCode.POLICY_INVALID)
+        raise PolicyError(f"policy {path} is invalid", [problem]) from None
     return parse_policy(text, source=str(path))
 
 
 def parse_policy(text: str, source: str = "<policy>") -> Policy:
-    """Validate policy YAML text."""
+    """Validate policy YAML text: the model, then every operator's own checks of its parameters."""
+    invalid = f"policy {source} is invalid"
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
+        raise PolicyError(invalid, [_located("", "larger than 1 MiB; a policy is a short text file", None)])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_expansion(node)
         data = yaml.load(text, Loader=_TextKeys)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = Problem("", f"not valid YAML: {getattr(exc, 'problem', exc)}", line)
-        raise PolicyError(f"policy {source} is invalid", [problem]) from None
+        raise PolicyError(invalid, [_yaml_problem(exc, text)]) from None
+    except RecursionError:
+        raise PolicyError(invalid, [_located("", "nested too deeply to be a policy", None)]) from None
     if not isinstance(data, dict):
-        raise PolicyError(f"policy {source} is invalid", [Problem("", "expected a mapping at the top")])
+        raise PolicyError(invalid, [_located("", "expected a mapping at the top", None)])
     problems = _duplicate_keys(node, "")
     try:
         policy = Policy.model_validate({**data, "source_text": text})
     except ValidationError as exc:
-        problems += [_problem(err, node) for err in exc.errors(include_url=False)]
+        found = [_problem(err, node) for err in exc.errors(include_url=False)]
+        found += _operator_problems(_valid_parts(data), node)
+        problems += sorted(found, key=lambda p: p.line or 0)  # in the order the file reads
+    else:
+        problems += _operator_problems(policy, node)
     if problems:
         raise PolicyError(f"policy {source} has {len(problems)} problem(s)", problems)
     return policy
+
+
+def _located(where: str, message: str, line: int | None) -> Problem:
+    return Problem(where, message, line, ReasonCode.POLICY_INVALID)
+
+
+class _TooLarge(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        self.problem_mark = mark
+        self.problem = (
+            f"more than {MAX_NODES:,} nodes once aliases are expanded (or an alias inside itself);"
+            " write the values out instead of nesting aliases"
+        )
+
+
+def _check_expansion(root: yaml.Node | None) -> None:
+    """Count nodes as a consumer would see them, each shared (aliased) node once per use."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            if known < 0:  # still being counted: the node contains itself
+                raise _TooLarge(node.start_mark)
+            return known
+        sizes[id(node)] = -1
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        total = 1 + sum(size(child) for child in children)
+        if total > MAX_NODES:
+            raise _TooLarge(node.start_mark)
+        sizes[id(node)] = total
+        return total
+
+    if root is not None:
+        size(root)
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> Problem:
+    """The syntax error's line; a hint when a key lost its end to a ``#`` YAML read as a comment."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    message = f"not valid YAML: {getattr(exc, 'problem', None) or exc}"
+    lines = text.splitlines()
+    for n in range(min(line or len(lines), len(lines)), max((line or 0) - 2, 0), -1):
+        if _COMMENTED_KEY.match(lines[n - 1]):
+            message += f"; line {n} has a '#' that YAML reads as a comment; quote the key"
+            break
+    return _located("", message, line)
+
+
+def _valid_parts(data: dict[str, Any]) -> Policy:
+    """What the operators' checks read (column rules, rules, recognizers): each piece valid on its own."""
+    columns = data.get("columns") if isinstance(data.get("columns"), dict) else {}
+    valid: dict[str, Any] = {}
+    for name, value in columns.items():
+        valid.update(_valid("columns", {name: value}) or {})
+
+    def pieces(key: str) -> list[Any]:
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        return [one for item in items for one in _valid(key, [item]) or []]
+
+    return Policy.model_construct(columns=valid, rules=pieces("rules"), recognizers=pieces("recognizers"))
+
+
+def _valid(key: str, value: Any) -> Any:
+    try:
+        return _adapter(key).validate_python(value)
+    except ValidationError:
+        return None
+
+
+@functools.cache
+def _adapter(key: str) -> TypeAdapter[Any]:
+    return TypeAdapter(Policy.model_fields[key].annotation)
+
+
+def _operator_problems(policy: Policy, root: yaml.Node | None) -> list[Problem]:
+    """Each action's own checks (fake kinds, scrub entities, ...), located in the YAML."""
+    from privprep.transforms import rule_problems  # the operators import the policy models
+
+    found = []
+    for loc, problem in rule_problems(policy):
+        where, line = _locate(loc, root)
+        found.append(_located(where, problem.message, line))
+    return found
 
 
 def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
@@ -66,7 +178,7 @@ def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
         for key, value in node.value:
             where = f"{path}.{key.value}" if path else str(key.value)
             if key.value in seen:
-                found.append(Problem(where, "key given twice", key.start_mark.line + 1))
+                found.append(_located(where, "key given twice", key.start_mark.line + 1))
             seen.add(key.value)
             found += _duplicate_keys(value, where)
     elif isinstance(node, yaml.SequenceNode):
@@ -77,7 +189,7 @@ def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
 
 def _problem(err: Any, root: yaml.Node | None) -> Problem:
     path, line = _locate(err["loc"], root)
-    return Problem(path, _message(err, path), line)
+    return _located(path, _message(err, path), line)
 
 
 def _message(err: Any, path: str) -> str:
@@ -87,7 +199,9 @@ def _message(err: Any, path: str) -> str:
         allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
         return f"unknown {noun} {err['input']!r}; known: {allowed}"
     if kind == "unknown_action":
-        return f"unknown action {_tag(err['input'])!r}; {err['msg'].split('; ', 1)[1]}"
+        from privprep.transforms import known_actions  # the operators import the policy models
+
+        return f"unknown action {_tag(err['input'])!r}; known: {', '.join(known_actions())}"
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'; allowed: {', '.join(allowed_keys(Policy, loc[:-1]))}"
     if kind == "missing":
