@@ -30,8 +30,11 @@ class _TextKeys(yaml.SafeLoader):
 
 MAX_POLICY_BYTES = 1 << 20
 MAX_NODES = 100_000
-"""A policy is at most 1 MiB and 100,000 YAML nodes with every alias expanded (a billion-laughs
-document of 506 bytes would expand to ~10⁹): both are refused before anything walks the document."""
+MAX_FLOW_DEPTH = 64
+"""A policy is at most 1 MiB, 100,000 YAML nodes with every alias expanded (a billion-laughs document
+of 506 bytes expands to ~10⁹) and 64 nested ``[``/``{`` (PyYAML's scanner is quadratic in that depth):
+each is refused before anything walks the document."""
+_TOO_LONG = "larger than 1 MiB; a policy is a short text file"
 _COMMENTED_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^#'\":]*\s#")
 
 
@@ -43,6 +46,8 @@ def load_policy(path: str | Path) -> Policy:
             raw = fh.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise PolicyError(f"cannot read policy {path}: {exc.strerror}") from None
+    if len(raw) > MAX_POLICY_BYTES:
+        raise PolicyError(f"policy {path} is invalid", [_located("", _TOO_LONG, None)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -56,13 +61,16 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     """Validate policy YAML text: the model, then every operator's own checks of its parameters."""
     invalid = f"policy {source} is invalid"
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
-        raise PolicyError(invalid, [_located("", "larger than 1 MiB; a policy is a short text file", None)])
+        raise PolicyError(invalid, [_located("", _TOO_LONG, None)])
     try:
+        _check_flow_depth(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         _check_expansion(node)
         data = yaml.load(text, Loader=_TextKeys)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         raise PolicyError(invalid, [_yaml_problem(exc, text)]) from None
+    except _TooLarge as exc:
+        raise PolicyError(invalid, [_located("", exc.message, exc.line)]) from None
     except RecursionError:
         raise PolicyError(invalid, [_located("", "nested too deeply to be a policy", None)]) from None
     if not isinstance(data, dict):
@@ -85,13 +93,22 @@ def _located(where: str, message: str, line: int | None) -> Problem:
     return Problem(where, message, line, ReasonCode.POLICY_INVALID)
 
 
-class _TooLarge(yaml.YAMLError):
-    def __init__(self, mark: yaml.Mark | None) -> None:
-        self.problem_mark = mark
-        self.problem = (
-            f"more than {MAX_NODES:,} nodes once aliases are expanded (or an alias inside itself);"
-            " write the values out instead of nesting aliases"
-        )
+class _TooLarge(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        self.message, self.line = message, line
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse ``[[[[...`` before the scanner sees it (brackets inside quotes count too: a bound)."""
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                raise _TooLarge(f"more than {MAX_FLOW_DEPTH} nested brackets; a policy needs a few", line)
+        else:
+            depth = max(depth - 1, 0)
 
 
 def _check_expansion(root: yaml.Node | None) -> None:
@@ -102,7 +119,7 @@ def _check_expansion(root: yaml.Node | None) -> None:
         known = sizes.get(id(node))
         if known is not None:
             if known < 0:  # still being counted: the node contains itself
-                raise _TooLarge(node.start_mark)
+                raise _TooLarge("an alias refers to the node that contains it", node.start_mark.line + 1)
             return known
         sizes[id(node)] = -1
         children: list[yaml.Node] = []
@@ -112,7 +129,10 @@ def _check_expansion(root: yaml.Node | None) -> None:
             children = node.value
         total = 1 + sum(size(child) for child in children)
         if total > MAX_NODES:
-            raise _TooLarge(node.start_mark)
+            raise _TooLarge(
+                f"more than {MAX_NODES:,} values once YAML aliases are expanded; write the values out",
+                node.start_mark.line + 1,
+            )
         sizes[id(node)] = total
         return total
 
