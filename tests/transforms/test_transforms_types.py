@@ -85,3 +85,45 @@ def test_every_policy_action_but_scrub_has_a_core_operator() -> None:
 def test_the_registry_knows_exactly_the_actions_of_the_policy_language() -> None:
     choices = [get_args(choice) for choice in get_args(get_args(ColumnRule)[0])]
     assert {tag.tag: model for model, tag in choices} == {a: operator(a).rule for a in known_actions()}
+
+
+DTYPES = {
+    "String": (["a1", None], pl.String),
+    "Categorical": (["a1", None], pl.Categorical),
+    "Enum": (["SECRET-1", None], ENUM),
+    "Int8": ([7, None], pl.Int8),
+    "UInt64": ([7, None], pl.UInt64),
+    "Float32": ([1.5, None], pl.Float32),
+    "Decimal": ([__import__("decimal").Decimal("1.50"), None], pl.Decimal(10, 2)),
+    "Boolean": ([True, None], pl.Boolean),
+    "Date": ([dt.date(2020, 1, 2), None], pl.Date),
+    "Datetime-UTC": ([dt.datetime(2020, 1, 2, 3), None], pl.Datetime("us", "UTC")),
+    "Time": ([dt.time(1, 2), None], pl.Time),
+    "Duration": ([dt.timedelta(1), None], pl.Duration("us")),
+    "Binary": ([b"\xff\x00", None], pl.Binary),
+    "Null": ([None, None], pl.Null),
+    "List": ([["a"], None], pl.List(pl.String)),
+    "Array": ([[1, 2], None], pl.Array(pl.Int64, 2)),
+    "Struct": ([{"a": 1}, None], pl.Struct({"a": pl.Int64})),
+}
+RULES = [
+    "keep", "redact", "mask", "pseudonymize", {"action": "fake", "kind": "city", "domain": "pooled"},
+    {"action": "fake", "kind": "phone"}, {"action": "generalize", "to": "year"},
+    {"action": "generalize", "keep_prefix": 1}, {"action": "generalize", "bins": [1, 2]},
+    {"action": "generalize", "round_to": 2, "top": 10}, {"action": "shift_date", "max_days": 3},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype_name", list(DTYPES))
+def test_every_dtype_is_either_refused_by_the_plan_or_transformed(dtype_name: str) -> None:
+    """The declared dtypes are the truth: what the plan accepts runs, nothing ends in an internal error."""
+    values, dtype = DTYPES[dtype_name]
+    for rule in RULES:
+        frame = pl.DataFrame({"c": values}, schema={"c": dtype})
+        try:
+            out = transform(frame, {"c": rule})
+        except PrivprepError as err:
+            assert err.code is ReasonCode.TYPE_MISMATCH, (rule, err)
+            assert "SECRET" not in str(err)
+        else:
+            assert out.height == 2 and out["c"][1] is None, rule
