@@ -125,21 +125,23 @@ def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding]
         else:
             rule = Drop() if policy.unlisted == "drop" else Keep()
             columns.append(ColumnPlan(name, dtype, rule, "unlisted"))
-    problems += _dtype_problems(columns)
+    problems += _operator_problems(columns, schema)
     if problems:
         raise _schema_error(problems)
     return Plan(policy, schema, columns, warnings)
 
 
-def _dtype_problems(columns: list[ColumnPlan]) -> list[Problem]:
-    """Each kept column's dtype against what its operator accepts (a dropped column has none to fit)."""
+def _operator_problems(columns: list[ColumnPlan], schema: pl.Schema) -> list[Problem]:
+    """Each kept column against its operator: the dtype it accepts, the other columns it reads."""
     found = []
     for col in columns:
+        if col.action == "drop":  # a dropped column has nothing to fit
+            continue
         where = f"columns.{col.name}" if col.source == "policy" else f"column {col.name}"
-        if col.action != "drop" and (
-            p := operator(col.action).dtype_problem(col.rule, where, col.name, col.dtype)
-        ):
-            found.append(p)
+        op = operator(col.action)
+        found += op.missing_columns(col.rule, where, schema)
+        if problem := op.dtype_problem(col.rule, where, col.name, col.dtype):
+            found.append(problem)
     return found
 
 

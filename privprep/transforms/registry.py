@@ -67,10 +67,15 @@ class Dtypes:
 ANY_DTYPE = Dtypes(lambda dtype: True, "any column")
 Build = Callable[[pl.Expr, Any, Context], pl.Expr]
 Validate = Callable[[Any, Policy], list[Problem]]
+Reads = Callable[[Any], dict[str, str | None]]
 
 
 def _no_problems(rule: Any, policy: Policy) -> list[Problem]:
     return []
+
+
+def _reads_nothing(rule: Any) -> dict[str, str | None]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class Operator:
     keyed: bool | Callable[[Any], bool] = False
     dtypes: Dtypes | Callable[[Any], Dtypes] = ANY_DTYPE
     validate: Validate = _no_problems
+    reads: Reads = _reads_nothing  # other input columns the rule names, by parameter: {"by": "customer_id"}
 
     def needs_key(self, rule: Any) -> bool:
         return self.keyed(rule) if callable(self.keyed) else self.keyed
@@ -94,6 +100,15 @@ class Operator:
             return None
         message = f"column {column!r} has dtype {render_dtype(dtype)}; this action needs {spec.needs}"
         return Problem(where, message, code=ReasonCode.TYPE_MISMATCH)
+
+    def missing_columns(self, rule: Any, where: str, schema: pl.Schema) -> list[Problem]:
+        """A COLUMN_MISSING per parameter naming a column the input does not have."""
+        return [
+            Problem(f"{where}.{param}", f"names column {name!r}, which the input does not have",
+                    code=ReasonCode.COLUMN_MISSING)
+            for param, name in self.reads(rule).items()
+            if name is not None and name not in schema
+        ]  # fmt: skip
 
 
 _OPERATORS: dict[str, Operator] = {}
@@ -107,13 +122,14 @@ def register(
     keyed: bool | Callable[[Any], bool] = False,
     dtypes: Dtypes | Callable[[Any], Dtypes] = ANY_DTYPE,
     validate: Validate = _no_problems,
+    reads: Reads = _reads_nothing,
 ) -> Callable[[Build], Build]:
     """Declare the operator for ``action``; the decorated function is its ``build``."""
     if rule.model_fields["action"].default != action:
         raise ValueError(f"operator {action!r} registered with the rule model of another action")
 
     def decorate(fn: Build) -> Build:
-        _OPERATORS[action] = Operator(action, rule, fn, keyed, dtypes, validate)
+        _OPERATORS[action] = Operator(action, rule, fn, keyed, dtypes, validate, reads)
         return fn
 
     return decorate

@@ -11,7 +11,7 @@ from privprep.transforms.keyed import hex_int, hmac_hex
 from privprep.transforms.registry import Context, register
 
 
-@register("shift_date", rule=ShiftDate, keyed=True, dtypes=DATES)
+@register("shift_date", rule=ShiftDate, keyed=True, dtypes=DATES, reads=lambda rule: {"by": rule.by})
 def shift_date(expr: pl.Expr, rule: ShiftDate, ctx: Context) -> pl.Expr:
     """Offset = HMAC(key, entity) mod (2·max_days+1) − max_days days; entity is ``by`` or the value."""
     if rule.by is not None and rule.by not in ctx.schema:

@@ -225,3 +225,13 @@ def test_a_dropped_column_of_any_dtype_fits() -> None:
     schema = pl.Schema({"blob": pl.Binary, "id": pl.Int64})
     plan = compile_plan(make_policy({"blob": "drop", "id": "keep"}), schema)
     assert [c.name for c in plan.output_columns] == ["id"]
+
+
+def test_a_column_an_operator_reads_must_exist_and_the_plan_says_so() -> None:
+    policy = make_policy({"email": {"action": "shift_date", "max_days": 3, "by": "customer"}}, "drop")
+    with pytest.raises(PrivprepError) as err:
+        compile_plan(policy, SCHEMA)
+    assert err.value.code is ReasonCode.COLUMN_MISSING
+    assert [str(p) for p in err.value.problems] == [
+        "columns.email.by: names column 'customer', which the input does not have"
+    ]
