@@ -17,7 +17,10 @@ from privprep.policy.model import Policy
 _NOUNS = {"action": "action", "to": "generalize target", "with": "scrub replacement", "language": "language"}
 
 
-class _TextKeys(yaml.SafeLoader):
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, ~20x faster, when present
+
+
+class _TextKeys(_FAST_LOADER):  # type: ignore[misc,valid-type]
     """Mapping keys stay text: a column named 2024, no or null is a name, not a number or a boolean."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -31,9 +34,11 @@ class _TextKeys(yaml.SafeLoader):
 MAX_POLICY_BYTES = 1 << 20
 MAX_NODES = 100_000
 MAX_FLOW_DEPTH = 64
+MAX_DEPTH = 64
 """A policy is at most 1 MiB, 100,000 YAML nodes with every alias expanded (a billion-laughs document
-of 506 bytes expands to ~10⁹) and 64 nested ``[``/``{`` (PyYAML's scanner is quadratic in that depth):
-each is refused before anything walks the document."""
+of 506 bytes expands to ~10⁹), 64 nested ``[``/``{`` (YAML scanners are quadratic in that depth) and
+64 nested collections (libyaml's composer recurses in C): each is refused before anything builds
+the document."""
 _TOO_LONG = "larger than 1 MiB; a policy is a short text file"
 _COMMENTED_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^#'\":]*\s#")
 
@@ -64,9 +69,9 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         raise PolicyError(invalid, [_located("", _TOO_LONG, None)])
     try:
         _check_flow_depth(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        _check_expansion(node)
-        data = yaml.load(text, Loader=_TextKeys)  # a SafeLoader: no arbitrary objects
+        _check_expansion(text)
+        node = _compose(text)
+        data = _TextKeys("").construct_document(node) if node is not None else None  # safe: no objects
     except yaml.YAMLError as exc:
         raise PolicyError(invalid, [_yaml_problem(exc, text)]) from None
     except _TooLarge as exc:
@@ -111,33 +116,53 @@ def _check_flow_depth(text: str) -> None:
             depth = max(depth - 1, 0)
 
 
-def _check_expansion(root: yaml.Node | None) -> None:
-    """Count nodes as a consumer would see them, each shared (aliased) node once per use."""
-    sizes: dict[int, int] = {}
+_NODE = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
 
-    def size(node: yaml.Node) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            if known < 0:  # still being counted: the node contains itself
-                raise _TooLarge("an alias refers to the node that contains it", node.start_mark.line + 1)
-            return known
-        sizes[id(node)] = -1
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = node.value
-        total = 1 + sum(size(child) for child in children)
-        if total > MAX_NODES:
-            raise _TooLarge(
-                f"more than {MAX_NODES:,} values once YAML aliases are expanded; write the values out",
-                node.start_mark.line + 1,
-            )
-        sizes[id(node)] = total
-        return total
 
-    if root is not None:
-        size(root)
+def _check_expansion(text: str, loader: type = _FAST_LOADER) -> None:
+    """Count the nodes a consumer would see, each aliased node once per use, from the event stream.
+
+    Streaming (with libyaml when installed) stops at the first node over the limit, before PyYAML
+    builds anything; a syntax error is left to the full parse, which words it with its line.
+    """
+    sizes: dict[str | None, int] = {}  # each anchor's expanded size, once its node is complete
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, nodes counted before it started)
+    total = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                if any(anchor == event.anchor for anchor, _ in open_nodes):
+                    raise _TooLarge("an alias refers to the node that contains it", event.start_mark.line + 1)
+                total += sizes.get(event.anchor, 0)  # an undefined alias: the full parse names it
+            elif isinstance(event, _NODE):
+                total += 1
+                if isinstance(event, yaml.ScalarEvent):
+                    sizes[event.anchor] = 1
+                else:
+                    open_nodes.append((event.anchor, total - 1))
+                    if len(open_nodes) > MAX_DEPTH:
+                        raise _TooLarge(
+                            f"nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1
+                        )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, before = open_nodes.pop()
+                sizes[anchor] = total - before
+            if total > MAX_NODES:
+                message = (
+                    f"more than {MAX_NODES:,} values once YAML aliases are expanded; write the values out"
+                )
+                raise _TooLarge(message, event.start_mark.line + 1)
+    except yaml.YAMLError:
+        if loader is not yaml.SafeLoader:  # PyYAML may accept what libyaml refuses: check its way too
+            _check_expansion(text, yaml.SafeLoader)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree, by libyaml when present; a syntax error is worded by PyYAML, as documented."""
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str) -> Problem:
