@@ -37,7 +37,7 @@ def draft_policy(report: ScanReport, *, input_name: str) -> str:
         f"# NER {'on' if report.ner else 'off: pattern recognizers only'}). Review every line before use:",
         "# detection is evidence, not proof. Scores and signals are in `privprep scan --json`.",
         "version: 1",
-        f"name: {stem}",
+        f"name: {_scalar(stem)}",
         f"description: {_scalar('Drafted by privprep init from ' + input_name)}",
         "key: {env: PRIVPREP_KEY}  # master key for pseudonyms and fakes; never put it in this file",
         "",

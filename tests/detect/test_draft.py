@@ -6,6 +6,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import privprep
 from privprep.detect import ScanReport
@@ -144,3 +146,16 @@ def test_init_on_an_emoji_column_of_a_file_with_a_newline_in_its_name(tmp_path: 
     assert proc.returncode == 0, proc.stderr
     policy = privprep.load_policy(tmp_path / "policy.yaml")
     assert set(policy.columns) == {"😀", "n"} and policy.description.endswith("odd\nname.parquet")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    names=st.lists(st.text(max_size=12), min_size=1, max_size=4, unique=True), input_name=st.text(max_size=20)
+)
+def test_drafts_round_trip_any_names(names: list[str], input_name: str) -> None:
+    """Whatever the column and file names (surrogates, newlines, quotes, '#'), the draft parses to them."""
+    report = ScanReport(columns=[_finding(n, "EMAIL_ADDRESS") for n in names], rows_sampled=1, ner=False)
+    text = draft_policy(report, input_name=input_name)
+    text.encode("utf-8")
+    policy = parse_policy(text)
+    assert list(policy.columns) == names and policy.description.endswith(input_name)
