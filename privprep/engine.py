@@ -42,7 +42,6 @@ from privprep.steps import (
 )
 
 DEBUG = os.environ.get("PRIVPREP_DEBUG") == "1"
-UNKEYED = MasterKey(b"\0" * 32)  # stands in where no keyed action runs; never used to derive
 
 
 @dataclass
@@ -89,7 +88,7 @@ def run(
             state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
             master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
             header = _header(run_id, started, policy, source, plan, master, data)
-            table = _execute(state, plan, source, master or UNKEYED, header, dp)
+            table = _execute(state, plan, source, master, header, dp)
         except BaseException:
             state.discard_temp_files()
             if dp is not None:
@@ -113,7 +112,7 @@ def run(
 
 
 def _execute(
-    state: StepState, plan: Plan, source: Source, key: MasterKey, header: Header, dp: Any
+    state: StepState, plan: Plan, source: Source, key: MasterKey | None, header: Header, dp: Any
 ) -> pl.DataFrame | None:
     """Transform, check and write; stage DP releases; rename every file only once all succeeded."""
     staged, outputs = plan.projection(key)

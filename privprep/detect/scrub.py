@@ -20,16 +20,12 @@ from typing import Any
 import polars as pl
 
 from privprep.detect.report import FEATURES
-from privprep.errors import ReasonCode, fail
+from privprep.errors import Problem, ReasonCode, fail
 from privprep.policy.columns import Scrub
 from privprep.policy.model import Policy
-from privprep.transforms.registry import Context, register
+from privprep.transforms.fake import ENTITY_FAKES
+from privprep.transforms.registry import Context, Dtypes, register
 
-FAKE_KINDS = {
-    "PERSON": "name", "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "LOCATION": "city",
-    "CREDIT_CARD": "credit_card", "IBAN_CODE": "iban", "IP_ADDRESS": "ip", "URL": "url",
-    "ZIP_CODE": "postcode", "DATE_OF_BIRTH": "date_of_birth",
-}  # fmt: skip
 PRESIDIO_ENTITIES = frozenset({
     "PERSON", "LOCATION", "NRP", "DATE_TIME", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE",
     "IP_ADDRESS", "URL", "US_SSN", "US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "US_ITIN",
@@ -48,21 +44,25 @@ PREFILTERS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
 NAMED = frozenset({"PERSON", "LOCATION", "NRP"})
 MAX_CACHE = 500_000
 REDACTED = "[REDACTED]"
+MAX_TEXT_CHARS = 100_000  # spaCy needs ~1 GB per 100,000 characters and refuses 1,000,000
 
 
-def check_entities(rule: Scrub, policy: Policy, where: str) -> None:
+def validate(rule: Scrub, policy: Policy) -> list[Problem]:
     """Every entity must be known (Presidio's or the policy's), and have a fake kind for ``fake``."""
     known = PRESIDIO_ENTITIES | {r.entity for r in policy.recognizers}
-    unknown = [e for e in rule.entities if e not in known]
-    if unknown:
-        names = ", ".join(sorted(known))
-        raise fail(
-            ReasonCode.POLICY_INVALID, f"{where}.entities: unknown entity {unknown[0]!r}; known: {names}"
-        )
-    if rule.with_ == "fake" and (missing := [e for e in rule.entities if e not in FAKE_KINDS]):
-        raise fail(ReasonCode.POLICY_INVALID,
-                   f"{where}: with: fake has no fake for {missing[0]!r}; fake covers {', '.join(FAKE_KINDS)}"
-                   " (use pseudonymize, tag, mask or redact)")  # fmt: skip
+    names = ", ".join(sorted(known))
+    found = [
+        Problem(f"entities.{i}", f"unknown entity {entity!r}; known: {names}", code=ReasonCode.POLICY_INVALID)
+        for i, entity in enumerate(rule.entities)
+        if entity not in known
+    ]
+    if rule.with_ == "fake" and (
+        missing := [e for e in rule.entities if e in known and e not in ENTITY_FAKES]
+    ):
+        found.append(Problem("with", f"with: fake has no fake for {missing[0]!r}; fake covers"
+                             f" {', '.join(ENTITY_FAKES)} (use pseudonymize, tag, mask or redact)",
+                             code=ReasonCode.POLICY_INVALID))  # fmt: skip
+    return found
 
 
 class Scrubber:
@@ -78,6 +78,11 @@ class Scrubber:
         self.lock = threading.Lock()
 
     def __call__(self, column: pl.Series) -> pl.Series:
+        if (column.str.len_chars().max() or 0) > MAX_TEXT_CHARS:  # type: ignore[operator]
+            raise fail(ReasonCode.INPUT_INVALID,
+                       f"column {column.name!r} holds a text longer than {MAX_TEXT_CHARS:,} characters,"
+                       " the most scrub analyzes; split such texts or drop the column",
+                       column=column.name)  # fmt: skip
         with self.lock:
             distinct = column.drop_nulls().unique().to_list()
             todo = [t for t in distinct if t not in self.cache]
@@ -149,7 +154,7 @@ class Scrubber:
             idx = [i for i, (e, _) in enumerate(found) if e == entity]
             values = pl.Series([found[i][1] for i in idx], dtype=pl.String)
             if how == "fake":
-                subs = fake_values(values, FAKE_KINDS[entity], self.rule.locale, str(self.key_hex))
+                subs = fake_values(values, ENTITY_FAKES[entity], self.rule.locale, str(self.key_hex))
             else:
                 subs = pseudonym_values(values, str(self.key_hex))
             for i, sub in zip(idx, subs.cast(pl.String).to_list(), strict=True):
@@ -157,12 +162,16 @@ class Scrubber:
         return out
 
 
-@register("scrub")
+STRING = Dtypes(lambda dtype: dtype == pl.String, "a string column")
+
+
+def _keyed(rule: Scrub) -> bool:
+    return rule.with_ in ("fake", "pseudonymize")
+
+
+@register("scrub", rule=Scrub, keyed=_keyed, dtypes=STRING, validate=validate)
 def scrub(expr: pl.Expr, rule: Scrub, ctx: Context) -> pl.Expr:
     """Replace detected spans of ``rule.entities`` inside a string column."""
-    if ctx.dtype != pl.String:
-        raise ctx.type_error("a string column")
-    check_entities(rule, ctx.policy, f"columns.{ctx.column}")
     purpose = {"fake": "fake", "pseudonymize": "pseudonymize"}.get(rule.with_)
     key_hex = ctx.column_key(purpose, rule.domain) if purpose else None
     scrubber = Scrubber(rule, ctx.policy, key_hex)

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from privprep.errors import PolicyError, Problem
+from privprep.errors import PolicyError, Problem, ReasonCode
 from privprep.policy.keys import allowed_keys, description
 from privprep.policy.model import Policy
 
-_NOUNS = {"kind": "fake kind", "action": "action", "to": "generalize target", "with": "scrub replacement"}
+_NOUNS = {"action": "action", "to": "generalize target", "with": "scrub replacement", "language": "language"}
 
 
-class _TextKeys(yaml.SafeLoader):
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, ~20x faster, when present
+
+
+class _TextKeys(_FAST_LOADER):  # type: ignore[misc,valid-type]
     """Mapping keys stay text: a column named 2024, no or null is a name, not a number or a boolean."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -26,36 +31,188 @@ class _TextKeys(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+MAX_POLICY_BYTES = 1 << 20
+MAX_NODES = 100_000
+MAX_FLOW_DEPTH = 64
+MAX_DEPTH = 64
+"""A policy is at most 1 MiB, 100,000 YAML nodes with every alias expanded (a billion-laughs document
+of 506 bytes expands to ~10⁹), 64 nested ``[``/``{`` (YAML scanners are quadratic in that depth) and
+64 nested collections (libyaml's composer recurses in C): each is refused before anything builds
+the document."""
+_TOO_LONG = "larger than 1 MiB; a policy is a short text file"
+_COMMENTED_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^#'\":]*\s#")
+
+
 def load_policy(path: str | Path) -> Policy:
     """Read and validate a policy file; raises :class:`PolicyError` listing all problems."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise PolicyError(f"cannot read policy {path}: {exc.strerror}") from None
+    if len(raw) > MAX_POLICY_BYTES:
+        raise PolicyError(f"policy {path} is invalid", [_located("", _TOO_LONG, None)])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = Problem("", "not UTF-8 text", line, ReasonCode.POLICY_INVALID)
+        raise PolicyError(f"policy {path} is invalid", [problem]) from None
     return parse_policy(text, source=str(path))
 
 
 def parse_policy(text: str, source: str = "<policy>") -> Policy:
-    """Validate policy YAML text."""
+    """Validate policy YAML text: the model, then every operator's own checks of its parameters."""
+    invalid = f"policy {source} is invalid"
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
+        raise PolicyError(invalid, [_located("", _TOO_LONG, None)])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_TextKeys)  # a SafeLoader: no arbitrary objects
+        _check_flow_depth(text)
+        _check_expansion(text)
+        node = _compose(text)
+        data = _TextKeys("").construct_document(node) if node is not None else None  # safe: no objects
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = Problem("", f"not valid YAML: {getattr(exc, 'problem', exc)}", line)
-        raise PolicyError(f"policy {source} is invalid", [problem]) from None
+        raise PolicyError(invalid, [_yaml_problem(exc, text)]) from None
+    except _TooLarge as exc:
+        raise PolicyError(invalid, [_located("", exc.message, exc.line)]) from None
+    except RecursionError:
+        raise PolicyError(invalid, [_located("", "nested too deeply to be a policy", None)]) from None
     if not isinstance(data, dict):
-        raise PolicyError(f"policy {source} is invalid", [Problem("", "expected a mapping at the top")])
+        raise PolicyError(invalid, [_located("", "expected a mapping at the top", None)])
     problems = _duplicate_keys(node, "")
     try:
         policy = Policy.model_validate({**data, "source_text": text})
     except ValidationError as exc:
-        problems += [_problem(err, node) for err in exc.errors(include_url=False)]
+        found = [_problem(err, node) for err in exc.errors(include_url=False)]
+        found += _operator_problems(_valid_parts(data), node)
+        problems += sorted(found, key=lambda p: p.line or 0)  # in the order the file reads
+    else:
+        problems += _operator_problems(policy, node)
     if problems:
         raise PolicyError(f"policy {source} has {len(problems)} problem(s)", problems)
     return policy
+
+
+def _located(where: str, message: str, line: int | None) -> Problem:
+    return Problem(where, message, line, ReasonCode.POLICY_INVALID)
+
+
+class _TooLarge(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        self.message, self.line = message, line
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse ``[[[[...`` before the scanner sees it (brackets inside quotes count too: a bound)."""
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                raise _TooLarge(f"more than {MAX_FLOW_DEPTH} nested brackets; a policy needs a few", line)
+        else:
+            depth = max(depth - 1, 0)
+
+
+_NODE = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _check_expansion(text: str, loader: type = _FAST_LOADER) -> None:
+    """Count the nodes a consumer would see, each aliased node once per use, from the event stream.
+
+    Streaming (with libyaml when installed) stops at the first node over the limit, before PyYAML
+    builds anything; a syntax error is left to the full parse, which words it with its line.
+    """
+    sizes: dict[str | None, int] = {}  # each anchor's expanded size, once its node is complete
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, nodes counted before it started)
+    total = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                if any(anchor == event.anchor for anchor, _ in open_nodes):
+                    raise _TooLarge("an alias refers to the node that contains it", event.start_mark.line + 1)
+                total += sizes.get(event.anchor, 0)  # an undefined alias: the full parse names it
+            elif isinstance(event, _NODE):
+                total += 1
+                if isinstance(event, yaml.ScalarEvent):
+                    sizes[event.anchor] = 1
+                else:
+                    open_nodes.append((event.anchor, total - 1))
+                    if len(open_nodes) > MAX_DEPTH:
+                        raise _TooLarge(
+                            f"nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1
+                        )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, before = open_nodes.pop()
+                sizes[anchor] = total - before
+            if total > MAX_NODES:
+                message = (
+                    f"more than {MAX_NODES:,} values once YAML aliases are expanded; write the values out"
+                )
+                raise _TooLarge(message, event.start_mark.line + 1)
+    except yaml.YAMLError:
+        if loader is not yaml.SafeLoader:  # PyYAML may accept what libyaml refuses: check its way too
+            _check_expansion(text, yaml.SafeLoader)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree, by libyaml when present; a syntax error is worded by PyYAML, as documented."""
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> Problem:
+    """The syntax error's line; a hint when a key lost its end to a ``#`` YAML read as a comment."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    message = f"not valid YAML: {getattr(exc, 'problem', None) or exc}"
+    lines = text.splitlines()
+    for n in range(min(line or len(lines), len(lines)), max((line or 0) - 2, 0), -1):
+        if _COMMENTED_KEY.match(lines[n - 1]):
+            message += f"; line {n} has a '#' that YAML reads as a comment; quote the key"
+            break
+    return _located("", message, line)
+
+
+def _valid_parts(data: dict[str, Any]) -> Policy:
+    """What the operators' checks read (column rules, rules, recognizers): each piece valid on its own."""
+    columns = data.get("columns") if isinstance(data.get("columns"), dict) else {}
+    valid: dict[str, Any] = {}
+    for name, value in columns.items():
+        valid.update(_valid("columns", {name: value}) or {})
+
+    def pieces(key: str) -> list[Any]:
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        return [one for item in items for one in _valid(key, [item]) or []]
+
+    return Policy.model_construct(columns=valid, rules=pieces("rules"), recognizers=pieces("recognizers"))
+
+
+def _valid(key: str, value: Any) -> Any:
+    try:
+        return _adapter(key).validate_python(value)
+    except ValidationError:
+        return None
+
+
+@functools.cache
+def _adapter(key: str) -> TypeAdapter[Any]:
+    return TypeAdapter(Policy.model_fields[key].annotation)
+
+
+def _operator_problems(policy: Policy, root: yaml.Node | None) -> list[Problem]:
+    """Each action's own checks (fake kinds, scrub entities, ...), located in the YAML."""
+    from privprep.transforms import rule_problems  # the operators import the policy models
+
+    found = []
+    for loc, problem in rule_problems(policy):
+        where, line = _locate(loc, root)
+        found.append(_located(where, problem.message, line))
+    return found
 
 
 def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
@@ -66,7 +223,7 @@ def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
         for key, value in node.value:
             where = f"{path}.{key.value}" if path else str(key.value)
             if key.value in seen:
-                found.append(Problem(where, "key given twice", key.start_mark.line + 1))
+                found.append(_located(where, "key given twice", key.start_mark.line + 1))
             seen.add(key.value)
             found += _duplicate_keys(value, where)
     elif isinstance(node, yaml.SequenceNode):
@@ -77,7 +234,7 @@ def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
 
 def _problem(err: Any, root: yaml.Node | None) -> Problem:
     path, line = _locate(err["loc"], root)
-    return Problem(path, _message(err, path), line)
+    return _located(path, _message(err, path), line)
 
 
 def _message(err: Any, path: str) -> str:
@@ -87,7 +244,9 @@ def _message(err: Any, path: str) -> str:
         allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
         return f"unknown {noun} {err['input']!r}; known: {allowed}"
     if kind == "unknown_action":
-        return f"unknown action {_tag(err['input'])!r}; {err['msg'].split('; ', 1)[1]}"
+        from privprep.transforms import known_actions  # the operators import the policy models
+
+        return f"unknown action {_tag(err['input'])!r}; known: {', '.join(known_actions())}"
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'; allowed: {', '.join(allowed_keys(Policy, loc[:-1]))}"
     if kind == "missing":

@@ -6,12 +6,12 @@ import polars as pl
 
 from privprep.errors import ReasonCode, fail
 from privprep.policy.columns import ShiftDate
-from privprep.transforms.dates import as_date
+from privprep.transforms.dates import DATES, as_date
 from privprep.transforms.keyed import hex_int, hmac_hex
 from privprep.transforms.registry import Context, register
 
 
-@register("shift_date")
+@register("shift_date", rule=ShiftDate, keyed=True, dtypes=DATES, reads=lambda rule: {"by": rule.by})
 def shift_date(expr: pl.Expr, rule: ShiftDate, ctx: Context) -> pl.Expr:
     """Offset = HMAC(key, entity) mod (2·max_days+1) − max_days days; entity is ``by`` or the value."""
     if rule.by is not None and rule.by not in ctx.schema:
