@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from privprep.dtypes import render_dtype
 from privprep.errors import ReasonCode, fail
 from privprep.keys import MasterKey
 from privprep.policy.model import Policy
@@ -49,9 +50,9 @@ class Context:
     def type_error(self, allowed: str) -> Exception:
         return fail(
             ReasonCode.TYPE_MISMATCH,
-            f"column {self.column!r} has dtype {self.dtype}; this action needs {allowed}",
+            f"column {self.column!r} has dtype {render_dtype(self.dtype)}; this action needs {allowed}",
             column=self.column,
-            dtype=str(self.dtype),
+            dtype=render_dtype(self.dtype),
         )
 
 
