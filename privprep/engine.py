@@ -88,7 +88,11 @@ def run(
             plan = compile_plan(policy, source.schema, findings)
             state.warnings.extend(plan.warnings)
             state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
-            master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
+            master = (
+                resolve_key(policy.key, key, policy_text=policy.source_text, not_key_files=[source.path])
+                if plan.needs_key or key is not None
+                else None
+            )
             header = _header(run_id, started, policy, source, plan, master, data)
             table = _execute(state, plan, source, master or UNKEYED, header, dp)
         except BaseException:

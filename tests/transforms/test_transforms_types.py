@@ -10,6 +10,7 @@ import pytest
 from core_helpers import transform
 
 from privprep import PrivprepError, ReasonCode
+from privprep.dtypes import render_dtype
 from privprep.transforms import known_actions
 
 MISMATCHES = [
@@ -48,8 +49,8 @@ def test_type_mismatch_names_column_dtype_and_what_is_needed(
         transform(frame, {"the_col": rule})
     error = err.value
     assert error.code is ReasonCode.TYPE_MISMATCH and error.exit_code == 3
-    assert str(error) == f"column 'the_col' has dtype {dtype}; this action needs {needed}"
-    assert error.details == {"column": "the_col", "dtype": str(dtype)}
+    assert str(error) == f"column 'the_col' has dtype {render_dtype(dtype)}; this action needs {needed}"
+    assert error.details == {"column": "the_col", "dtype": render_dtype(dtype)}
 
 
 def test_a_mismatch_never_quotes_a_value() -> None:
