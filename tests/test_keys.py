@@ -199,7 +199,8 @@ def test_the_fingerprint_costs_one_scrypt_per_guess() -> None:
 def test_derived_keys_come_from_the_stretched_key() -> None:
     master = MasterKey(KEY.encode())
     info = b"privprep/v1/pseudonymize/column:a"
-    assert master.derive("pseudonymize", "column:a") == hmac.new(
-        master.stretched("derive"), info, hashlib.sha256
-    ).hexdigest()
+    assert (
+        master.derive("pseudonymize", "column:a")
+        == hmac.new(master.stretched("derive"), info, hashlib.sha256).hexdigest()
+    )
     assert master.stretched("derive") != master.stretched("fingerprint")
