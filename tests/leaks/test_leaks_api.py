@@ -12,6 +12,8 @@ from typing import Any
 import polars as pl
 import pytest
 from core_helpers import KEY, make_policy, records
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from leak_data import CATEGORIES, NESTED, every_dtype, found, found_in_files, with_nested_emails
 
 import privprep
@@ -47,6 +49,31 @@ PSEUDONYMIZABLE = [c for c in SCALARS if c not in {"du", "nu"}]
 def test_render_dtype_never_shows_data(dtype: pl.DataType, shown: str) -> None:
     assert render_dtype(dtype) == shown
     assert not found(shown)
+
+
+SECRETS = st.lists(st.text("abcdefghij", min_size=6, max_size=12).map("zq{}zq".format), min_size=1,
+                   max_size=20, unique=True)  # fmt: skip
+FIELD_NAMES = st.text("xyz", min_size=1, max_size=3).map("zq{}zq".format)
+LEAVES = st.one_of(
+    SECRETS.map(pl.Enum),
+    st.sampled_from([pl.String, pl.Categorical(), pl.Int8, pl.Binary, pl.Date, pl.Datetime("ms", "UTC")]),
+)
+DTYPES = st.recursive(
+    LEAVES,
+    lambda inner: st.one_of(
+        inner.map(pl.List),
+        st.tuples(inner, st.integers(1, 4)).map(lambda a: pl.Array(a[0], a[1])),
+        st.dictionaries(FIELD_NAMES, inner, min_size=1, max_size=3).map(pl.Struct),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(dtype=DTYPES)
+def test_no_category_or_field_name_reaches_the_rendering(dtype: pl.DataType) -> None:
+    """Categories and field names all carry ``zq``: whatever the nesting, none is printed."""
+    assert "zq" not in render_dtype(dtype)
 
 
 def audited_run(tmp_path: Path, policy: Any, frame: pl.DataFrame) -> tuple[str, Path, Path]:
