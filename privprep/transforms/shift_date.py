@@ -26,19 +26,17 @@ def shift_date(expr: pl.Expr, rule: ShiftDate, ctx: Context) -> pl.Expr:
             f"columns.{ctx.column}.by names column {rule.by!r}, which the input does not have",
             column=rule.by,
         )
-    date = as_date(expr, ctx)
-    datetime = isinstance(ctx.dtype, pl.Datetime)
-    granularity = rule.granularity or ("second" if datetime else "day")
-    if granularity == "second" and not datetime:
+    date, dtype = as_date(expr, ctx), ctx.dtype
+    seconds = (rule.granularity or ("second" if isinstance(dtype, pl.Datetime) else "day")) == "second"
+    if seconds and not isinstance(dtype, pl.Datetime):
         raise ctx.type_error("a datetime column for granularity: second")
-    unit = SECONDS_PER_DAY if granularity == "second" else 1
     entity = pl.col(rule.by) if rule.by is not None else expr
     digest = hmac_hex(entity, ctx.column_key("shift_date", rule.domain))
-    bound = rule.max_days * unit
+    bound = rule.max_days * (SECONDS_PER_DAY if seconds else 1)
     draw = hex_int(digest, 0, 12) % (2 * bound)  # 2·bound nonzero offsets: -bound..-1, 1..bound
     offset = draw - bound + (draw >= bound).cast(pl.Int64)
-    if unit > 1:  # in the column's own time unit, so the dtype is kept
-        shifted = date + pl.duration(seconds=offset, time_unit=ctx.dtype.time_unit)  # type: ignore[attr-defined]
+    if isinstance(dtype, pl.Datetime) and seconds:  # in the column's own time unit: the dtype is kept
+        shifted = date + pl.duration(seconds=offset, time_unit=dtype.time_unit)
     else:
         shifted = date + pl.duration(days=offset)
-    return shifted if ctx.dtype != pl.String else shifted.dt.strftime("%Y-%m-%d")
+    return shifted if dtype != pl.String else shifted.dt.strftime("%Y-%m-%d")
