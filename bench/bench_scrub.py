@@ -34,7 +34,7 @@ import eval_data
 from _common import make_table, run_child
 from eval_detect import SPAN_ENTITIES, span_counts
 
-KEY = "bench-key-0123456789abcdef"
+KEY = "bench-key-7f3a9c2e4b1d8f6a"
 POLICY = """version: 1
 name: bench
 columns:

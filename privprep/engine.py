@@ -26,6 +26,7 @@ from privprep.audit.record import (
 )
 from privprep.audit.store import DEFAULT_NAME, AuditLog
 from privprep.checks import quasi_identifier_warnings
+from privprep.dtypes import render_dtype, render_schema
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.parquet import Data, Source, open_source
 from privprep.keys import MasterKey, resolve_key
@@ -86,7 +87,11 @@ def run(
             plan = compile_plan(policy, source.schema, findings)
             state.warnings.extend(plan.warnings)
             state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
-            master = resolve_key(policy.key, key) if plan.needs_key or key is not None else None
+            master = (
+                resolve_key(policy.key, key, policy_text=policy.source_text, not_key_files=[source.path])
+                if plan.needs_key or key is not None
+                else None
+            )
             header = _header(run_id, started, policy, source, plan, master, data)
             table = _execute(state, plan, source, master, header, dp)
         except BaseException:
@@ -177,10 +182,12 @@ def _header(
             path=str(source.path) if source.path else None,
             sha256=source.sha256,
             rows=source.rows,
-            schema={k: str(v) for k, v in source.schema.items()},
+            schema=render_schema(source.schema),
         )
     columns = [
-        ColumnAction(name=c.name, dtype=str(c.dtype), action=c.action, params=c.params, source=c.source)
+        ColumnAction(
+            name=c.name, dtype=render_dtype(c.dtype), action=c.action, params=c.params, source=c.source
+        )
         for c in (plan.columns if plan else [])
     ]
     return Header(

@@ -9,6 +9,10 @@ from rich.table import Table
 
 import privprep
 from privprep.cli.app import app, err, out, user_errors
+<<<<<<< HEAD
+=======
+from privprep.dtypes import render_dtype
+>>>>>>> leaks
 from privprep.io.parquet import open_source
 from privprep.plan import compile_plan, unlisted_columns
 
@@ -68,5 +72,5 @@ def plan(policy: Path = PolicyArg, input: Path = InputArg) -> None:
     for col in compiled.columns:
         params = ", ".join(f"{k}={v}" for k, v in col.params.items() if v not in (None, [], ""))
         by = col.source + (" (PII detection runs at apply)" if col.name in pending else "")
-        table.add_row(col.name, str(col.dtype), col.action, params, by)
+        table.add_row(col.name, render_dtype(col.dtype), col.action, params, by)
     out.print(table)

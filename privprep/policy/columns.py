@@ -102,6 +102,9 @@ class ShiftDate(Spec):
     max_days: int = Field(gt=0, le=3650)
     by: str | None = None
     domain: Domain | None = None
+    granularity: Literal["day", "second"] | None = Field(
+        None, description="second (default for Datetime: the time of day changes too) or day (Date, strings)"
+    )
 
 
 class Scrub(Spec):

@@ -81,7 +81,7 @@ def test_drafted_policy_applies(detector) -> None:  # type: ignore[no-untyped-de
         "amount": [1.5, 2.5, 3.5] * 10,
     })  # fmt: skip
     text = draft_policy(scan(frame.lazy()), input_name="t.parquet")
-    out = privprep.apply(parse_policy(text), frame, key="test-key-0123456789abcdef").frame
+    out = privprep.apply(parse_policy(text), frame, key="test-key-7f3a9c2e4b1d8f6a").frame
     assert isinstance(out, pl.DataFrame) and out.columns == frame.columns
     assert not set(out["full_name"]) & set(frame["full_name"])
     assert "Maria Lopez" not in out["notes"][0] and out["full_name"][0] in out["notes"][0]

@@ -12,7 +12,7 @@ from privprep.keys import MasterKey
 from privprep.policy import Policy, parse_policy
 from privprep.transforms import Context, build, fake_values, pseudonym_values
 
-KEY = "test-key-0123456789abcdef"
+KEY = "test-key-7f3a9c2e4b1d8f6a"
 NOTES = [
     "Called Maria Lopez at +49 30 1234567 about order 12.",
     "Please e-mail jan.kowalski@example.org before Friday.",
