@@ -9,10 +9,7 @@ from rich.table import Table
 
 import privprep
 from privprep.cli.app import app, err, out, user_errors
-<<<<<<< HEAD
-=======
 from privprep.dtypes import render_dtype
->>>>>>> leaks
 from privprep.io.parquet import open_source
 from privprep.plan import compile_plan, unlisted_columns
 
