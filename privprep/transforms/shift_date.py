@@ -8,12 +8,17 @@ from privprep.errors import ReasonCode, fail
 from privprep.policy.columns import ShiftDate
 from privprep.transforms.dates import DATES, as_date
 from privprep.transforms.keyed import hex_int, hmac_hex
-from privprep.transforms.registry import Context, register
+from privprep.transforms.registry import Context, Dtypes, register
 
 SECONDS_PER_DAY = 86_400
+DATETIMES = Dtypes(lambda dtype: isinstance(dtype, pl.Datetime), "a datetime column for granularity: second")
 
 
-@register("shift_date", rule=ShiftDate, keyed=True, dtypes=DATES, reads=lambda rule: {"by": rule.by})
+def _dtypes(rule: ShiftDate) -> Dtypes:
+    return DATETIMES if rule.granularity == "second" else DATES
+
+
+@register("shift_date", rule=ShiftDate, keyed=True, dtypes=_dtypes, reads=lambda rule: {"by": rule.by})
 def shift_date(expr: pl.Expr, rule: ShiftDate, ctx: Context) -> pl.Expr:
     """Offset = a nonzero value in ±max_days (whole days, or seconds) from HMAC(key, entity).
 
@@ -28,8 +33,6 @@ def shift_date(expr: pl.Expr, rule: ShiftDate, ctx: Context) -> pl.Expr:
         )
     date, dtype = as_date(expr, ctx), ctx.dtype
     seconds = (rule.granularity or ("second" if isinstance(dtype, pl.Datetime) else "day")) == "second"
-    if seconds and not isinstance(dtype, pl.Datetime):
-        raise ctx.type_error("a datetime column for granularity: second")
     entity = pl.col(rule.by) if rule.by is not None else expr
     digest = hmac_hex(entity, ctx.column_key("shift_date", rule.domain))
     bound = rule.max_days * (SECONDS_PER_DAY if seconds else 1)
