@@ -7,9 +7,11 @@ import hmac
 import secrets
 from pathlib import Path
 
+import polars as pl
 import pytest
 from core_helpers import KEY, OTHER_KEY
 
+import privprep
 from privprep import PrivprepError, ReasonCode
 from privprep.keys import MIN_KEY_BITS, MIN_KEY_BYTES, MasterKey, key_bits, resolve_key
 from privprep.policy import KeySource
@@ -204,3 +206,32 @@ def test_derived_keys_come_from_the_stretched_key() -> None:
         == hmac.new(master.stretched("derive"), info, hashlib.sha256).hexdigest()
     )
     assert master.stretched("derive") != master.stretched("fingerprint")
+
+
+# ---------------------------------------------------------------- through a run: message and audit record
+
+
+def run_with_key_file(tmp_path: Path, key_file: Path) -> tuple[str, str]:
+    """Apply a keyed policy read from a file whose key.file is ``key_file``; (error, audit log)."""
+    data = tmp_path / "in.parquet"
+    pl.DataFrame({"id": ["a", "b"]}).write_parquet(data)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"version: 1\nname: k\nkey: {{file: '{key_file}'}}\ncolumns: {{id: pseudonymize}}\n")
+    log = tmp_path / "audit.jsonl"
+    with pytest.raises(PrivprepError) as err:
+        privprep.apply(privprep.load_policy(policy), data, tmp_path / "out.parquet", audit_log=log)
+    assert err.value.code is ReasonCode.KEY_MISSING and not (tmp_path / "out.parquet").exists()
+    return str(err.value), log.read_text()
+
+
+def test_a_run_refuses_its_policy_and_its_input_as_key_file(tmp_path: Path) -> None:
+    error, _ = run_with_key_file(tmp_path, tmp_path / "policy.yaml")
+    assert "is the policy file" in error
+    error, _ = run_with_key_file(tmp_path, tmp_path / "in.parquet")
+    assert "is the input file" in error
+
+
+def test_a_secret_looking_key_file_path_stays_out_of_the_audit_record(tmp_path: Path) -> None:
+    error, log = run_with_key_file(tmp_path, tmp_path / PASTED / "master.key")
+    assert "the key file named in key.file" in error and "the key file named in key.file" in log
+    assert PASTED not in error and PASTED not in log

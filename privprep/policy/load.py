@@ -12,15 +12,13 @@ from pydantic import TypeAdapter, ValidationError
 
 from privprep.errors import PolicyError, Problem, ReasonCode
 from privprep.policy.keys import allowed_keys, description
+from privprep.policy.limits import FAST_LOADER, MAX_POLICY_BYTES, TooLarge, check_limits
 from privprep.policy.model import Policy
 
 _NOUNS = {"action": "action", "to": "generalize target", "with": "scrub replacement", "language": "language"}
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, ~20x faster, when present
-
-
-class _TextKeys(_FAST_LOADER):  # type: ignore[misc,valid-type]
+class _TextKeys(FAST_LOADER):  # type: ignore[misc,valid-type]
     """Mapping keys stay text: a column named 2024, no or null is a name, not a number or a boolean."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -31,14 +29,6 @@ class _TextKeys(_FAST_LOADER):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
-MAX_POLICY_BYTES = 1 << 20
-MAX_NODES = 100_000
-MAX_FLOW_DEPTH = 64
-MAX_DEPTH = 64
-"""A policy is at most 1 MiB, 100,000 YAML nodes with every alias expanded (a billion-laughs document
-of 506 bytes expands to ~10⁹), 64 nested ``[``/``{`` (YAML scanners are quadratic in that depth) and
-64 nested collections (libyaml's composer recurses in C): each is refused before anything builds
-the document."""
 _TOO_LONG = "larger than 1 MiB; a policy is a short text file"
 _COMMENTED_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^#'\":]*\s#")
 
@@ -68,13 +58,12 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
         raise PolicyError(invalid, [_located("", _TOO_LONG, None)])
     try:
-        _check_flow_depth(text)
-        _check_expansion(text)
+        check_limits(text)
         node = _compose(text)
         data = _TextKeys("").construct_document(node) if node is not None else None  # safe: no objects
     except yaml.YAMLError as exc:
         raise PolicyError(invalid, [_yaml_problem(exc, text)]) from None
-    except _TooLarge as exc:
+    except TooLarge as exc:
         raise PolicyError(invalid, [_located("", exc.message, exc.line)]) from None
     except RecursionError:
         raise PolicyError(invalid, [_located("", "nested too deeply to be a policy", None)]) from None
@@ -98,69 +87,10 @@ def _located(where: str, message: str, line: int | None) -> Problem:
     return Problem(where, message, line, ReasonCode.POLICY_INVALID)
 
 
-class _TooLarge(Exception):
-    def __init__(self, message: str, line: int | None) -> None:
-        self.message, self.line = message, line
-
-
-def _check_flow_depth(text: str) -> None:
-    """Refuse ``[[[[...`` before the scanner sees it (brackets inside quotes count too: a bound)."""
-    depth = 0
-    for match in re.finditer(r"[\[\]{}]", text):
-        if match.group() in "[{":
-            depth += 1
-            if depth > MAX_FLOW_DEPTH:
-                line = text.count("\n", 0, match.start()) + 1
-                raise _TooLarge(f"more than {MAX_FLOW_DEPTH} nested brackets; a policy needs a few", line)
-        else:
-            depth = max(depth - 1, 0)
-
-
-_NODE = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
-
-
-def _check_expansion(text: str, loader: type = _FAST_LOADER) -> None:
-    """Count the nodes a consumer would see, each aliased node once per use, from the event stream.
-
-    Streaming (with libyaml when installed) stops at the first node over the limit, before PyYAML
-    builds anything; a syntax error is left to the full parse, which words it with its line.
-    """
-    sizes: dict[str | None, int] = {}  # each anchor's expanded size, once its node is complete
-    open_nodes: list[tuple[str | None, int]] = []  # (anchor, nodes counted before it started)
-    total = 0
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.AliasEvent):
-                if any(anchor == event.anchor for anchor, _ in open_nodes):
-                    raise _TooLarge("an alias refers to the node that contains it", event.start_mark.line + 1)
-                total += sizes.get(event.anchor, 0)  # an undefined alias: the full parse names it
-            elif isinstance(event, _NODE):
-                total += 1
-                if isinstance(event, yaml.ScalarEvent):
-                    sizes[event.anchor] = 1
-                else:
-                    open_nodes.append((event.anchor, total - 1))
-                    if len(open_nodes) > MAX_DEPTH:
-                        raise _TooLarge(
-                            f"nested more than {MAX_DEPTH} levels deep", event.start_mark.line + 1
-                        )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                anchor, before = open_nodes.pop()
-                sizes[anchor] = total - before
-            if total > MAX_NODES:
-                message = (
-                    f"more than {MAX_NODES:,} values once YAML aliases are expanded; write the values out"
-                )
-                raise _TooLarge(message, event.start_mark.line + 1)
-    except yaml.YAMLError:
-        if loader is not yaml.SafeLoader:  # PyYAML may accept what libyaml refuses: check its way too
-            _check_expansion(text, yaml.SafeLoader)
-
-
 def _compose(text: str) -> yaml.Node | None:
     """The node tree, by libyaml when present; a syntax error is worded by PyYAML, as documented."""
     try:
-        return yaml.compose(text, Loader=_FAST_LOADER)
+        return yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError:
         return yaml.compose(text, Loader=yaml.SafeLoader)
 

@@ -14,7 +14,7 @@ import pytest
 from core_helpers import run_cli
 
 from privprep import PolicyError, ReasonCode, load_policy, parse_policy
-from privprep.policy.load import MAX_POLICY_BYTES
+from privprep.policy.limits import MAX_POLICY_BYTES
 
 HEAD = "version: 1\nname: t\n"
 LAUGHS = (
