@@ -1,5 +1,8 @@
 """``scrub``: replace detected entity spans inside free text, leaving the rest of the text as is.
 
+First the table's own personal data (:mod:`privprep.detect.table`: the input values of the
+columns the policy protects, in the forms people write them), then Presidio.
+
 The operator is a ``map_batches`` over the column (the documented exception to "no Python
 per row"): per batch it takes the distinct texts, skips those already seen (cache), drops
 with Polars pre-filters the texts that cannot hold a requested entity, runs Presidio on the
@@ -20,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from privprep.detect.report import FEATURES
+from privprep.detect.table import Terms, placeholder_overlap
 from privprep.errors import ReasonCode, fail
 from privprep.policy.columns import Scrub
 from privprep.policy.model import Policy
@@ -69,9 +73,14 @@ class Scrubber:
     """Callable for ``map_batches``: a string Series in, the same Series with spans replaced out."""
 
     def __init__(
-        self, rule: Scrub, policy: Policy, key_hex: str | None, features: frozenset[str] | None = None
+        self,
+        rule: Scrub,
+        policy: Policy,
+        key_hex: str | None,
+        features: frozenset[str] | None = None,
+        terms: Terms | None = None,
     ) -> None:
-        self.rule, self.policy, self.key_hex = rule, policy, key_hex
+        self.rule, self.policy, self.key_hex, self.terms = rule, policy, key_hex, terms
         self.features = FEATURES if features is None else features
         self.entities = sorted(rule.entities)
         self.cache: dict[str, str] = {}
@@ -79,13 +88,19 @@ class Scrubber:
 
     def __call__(self, column: pl.Series) -> pl.Series:
         with self.lock:
-            distinct = column.drop_nulls().unique().to_list()
-            todo = [t for t in distinct if t not in self.cache]
+            counted = column.drop_nulls().to_frame("t").group_by("t").len()
+            distinct = counted["t"].to_list()
+            rows = counted["len"].to_list()
+            marked, matched = self.terms.mark(distinct, rows) if self.terms else (distinct, [])
+            todo = list(dict.fromkeys(t for t in marked if t not in self.cache))
             if len(self.cache) + len(todo) > MAX_CACHE:
                 self.cache.clear()
             self.cache.update(zip(todo, self.scrub(todo), strict=True))
-            changed = [t for t in distinct if self.cache[t] != t]
-            return column.replace(changed, [self.cache[t] for t in changed])
+            out = [self.cache[t] for t in marked]
+            if self.terms:
+                out = self.terms.fill(out, matched)
+            changed = [(t, o) for t, o in zip(distinct, out, strict=True) if o != t]
+            return column.replace([t for t, _ in changed], [o for _, o in changed])
 
     def scrub(self, texts: list[str]) -> list[str]:
         """Scrubbed form of each text (unchanged where nothing is found)."""
@@ -107,7 +122,7 @@ class Scrubber:
                                  allow=self.policy.allow, threshold=SPAN_THRESHOLD)  # fmt: skip
         out: list[list[Any]] = [[] for _ in texts]
         for i, results in zip(picked, found, strict=True):
-            out[i] = resolve(results)
+            out[i] = resolve([r for r in results if not placeholder_overlap(texts[i], r.start, r.end)])
         return out
 
     def prefilter(self, texts: pl.Series) -> tuple[list[bool], list[bool]]:
@@ -165,5 +180,5 @@ def scrub(expr: pl.Expr, rule: Scrub, ctx: Context) -> pl.Expr:
     check_entities(rule, ctx.policy, f"columns.{ctx.column}")
     purpose = {"fake": "fake", "pseudonymize": "pseudonymize"}.get(rule.with_)
     key_hex = ctx.column_key(purpose, rule.domain) if purpose else None
-    scrubber = Scrubber(rule, ctx.policy, key_hex)
+    scrubber = Scrubber(rule, ctx.policy, key_hex, terms=(ctx.terms or {}).get(ctx.column))
     return expr.map_batches(scrubber, return_dtype=pl.String, is_elementwise=True)
