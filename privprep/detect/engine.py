@@ -12,6 +12,7 @@ import contextlib
 import functools
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
@@ -22,10 +23,12 @@ from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from privprep.detect.cues import CueRecognizer
 from privprep.detect.gazetteer import gazetteer
 from privprep.detect.listed import ListedRecognizer
 from privprep.detect.offline import MODEL_PACKAGE, blank_pipeline, ensure_offline, load_ner_model
 from privprep.detect.parallel import run_two
+from privprep.detect.places import place_names
 from privprep.detect.recognizers import MultiRegionPhoneRecognizer, policy_recognizer
 from privprep.detect.report import FEATURES
 from privprep.errors import ReasonCode, fail
@@ -36,6 +39,7 @@ LANGUAGES = ("en",)
 PARALLEL_MIN = 500  # texts for NER from which a second process pays off (bench_scrub (a): 1.7x at 500)
 BATCH_SIZE = 256
 NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+_LETTERS = re.compile(r"[^\W\d_]+")
 _IGNORED_LABELS = ("ORG", "ORGANIZATION", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL",
                    "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART")  # fmt: skip
 _LABELS = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION", "NORP": "NRP",
@@ -106,6 +110,9 @@ class Detector:
         if "gazetteer" in features:
             gazetteer()  # built now, with the model, not on the first text
             registry.add_recognizer(ListedRecognizer(language))
+        if "cues" in features:
+            place_names()
+            registry.add_recognizer(CueRecognizer(language))
         for spec in recognizers:
             registry.add_recognizer(policy_recognizer(spec, language))
         self.custom = {spec.entity: list(spec.context) for spec in recognizers}
@@ -117,9 +124,14 @@ class Detector:
         self.lock = threading.Lock()
 
     def docs(self, texts: Sequence[str], ner: Sequence[bool]) -> list[Doc]:
-        """NER docs (batched) for flagged texts, token docs for the rest."""
+        """NER docs (batched) for flagged texts, token docs for the rest.
+
+        An ALL-CAPS or all lower-case text goes to the model true-cased (:func:`truecase`):
+        the small model finds names by their capital letters. Offsets stay the same.
+        """
         flagged = [i for i, wanted in enumerate(ner) if wanted] if self.ner else []
-        piped = self.nlp.pipe((texts[i] for i in flagged), batch_size=BATCH_SIZE)
+        cased = (truecase(texts[i]) if "cues" in self.features else texts[i] for i in flagged)
+        piped = self.nlp.pipe(cased, batch_size=BATCH_SIZE)
         docs = dict(zip(flagged, piped, strict=True))
         return [docs[i] if i in docs else self.nlp.make_doc(text) for i, text in enumerate(texts)]
 
@@ -187,6 +199,29 @@ class Detector:
             "features": sorted(self.features),
             "custom_entities": sorted(self.custom),
         }
+
+
+def truecase(text: str) -> str:
+    """An ALL-CAPS or lower-case text in lower case but for listed first names and places, and
+    listed last names after a first name (same length).
+
+    ``SPOKE WITH MARIA LOPEZ`` → ``spoke with Maria Lopez``.
+    """
+    if not (text.isupper() or text.islower()):
+        return text
+    gaz, places = gazetteer(), place_names()
+    out, after_first = [], False
+    for m in _LETTERS.finditer(text):
+        low = m.group().lower()
+        first = low in gaz.first and low not in gaz.common
+        named = first or (low in places and low not in gaz.common) or (after_first and low in gaz.last)
+        out.append((m.start(), low.capitalize() if named else low))
+        after_first = first
+    cased = list(text.lower())
+    for start, word in out:
+        cased[start : start + len(word)] = word
+    result = "".join(cased)
+    return result if len(result) == len(text) else text
 
 
 def _pack(r: RecognizerResult) -> tuple[str, int, int, float, str]:

@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from privprep.detect.cues import HINT as CUE_HINT
 from privprep.detect.report import FEATURES
 from privprep.detect.table import Terms, placeholder_overlap
 from privprep.errors import ReasonCode, fail
@@ -132,11 +133,13 @@ class Scrubber:
         text, cap = pl.col("t"), pl.col("cap")
         named = bool(NAMED.intersection(self.entities))
         capitalized = needs_ner(texts) if named else pl.repeat(False, texts.len(), eager=True)
+        cued = texts.str.contains(CUE_HINT) if named and "cues" in self.features else capitalized
         checks = [PREFILTERS[e](text) if e in PREFILTERS else text.is_not_null()
                   for e in self.entities if e not in NAMED]  # fmt: skip
-        anything = pl.any_horizontal([*checks, cap if named else text.is_null()])
+        anything = pl.any_horizontal([*checks, cap | pl.col("cued") if named else text.is_null()])
         ner = anything if "DATE_TIME" in self.entities else (cap if named else text.is_null())
-        out = texts.to_frame("t").with_columns(cap=capitalized).select(any=anything, ner=ner & anything)
+        frame = texts.to_frame("t").with_columns(cap=capitalized, cued=cued)
+        out = frame.select(any=anything, ner=ner & anything)
         return out["any"].to_list(), out["ner"].to_list()
 
     def replace(self, texts: list[str], spans: list[list[Any]]) -> list[str]:
