@@ -9,9 +9,9 @@ leftmost-longest, case-folded, on word boundaries). Phone numbers and other digi
 identifiers are found by their last digits whatever the separators.
 
 Matches become placeholders (one private-use character each) before Presidio runs, so a
-name already replaced is never detected again, and are filled in afterwards. Memory: about
-270 bytes per distinct value (measured with 10 million: docs/detection.md); above
-``max_values`` distinct values a column is sampled, and the audit record says so.
+name already replaced is never detected again, and are filled in afterwards. Memory and
+build time per distinct value: docs/detection.md; above ``max_values`` distinct values
+(default 250,000) a column is sampled, and the audit record and the run's warnings say so.
 """
 
 from __future__ import annotations

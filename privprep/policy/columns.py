@@ -128,7 +128,7 @@ class Scrub(Spec):
         " or PII column) or none",
     )
     max_values: int = Field(
-        1_000_000, ge=1, description="distinct values per source column above which the dictionary is sampled"
+        250_000, ge=1, description="distinct values per source column above which the dictionary is sampled"
     )
 
 
