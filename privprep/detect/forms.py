@@ -56,9 +56,12 @@ def digit_key(expr: pl.Expr) -> pl.Expr:
 
 
 def forms(values: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """``key``, ``part``, ``id`` for the ``value`` column of ``values`` (with an ``id`` column)."""
+    """``key``, ``part``, ``id`` for the ``value`` column of ``values`` (with an ``id`` column).
+
+    Keys may repeat (the same form of two values): the caller keeps one per key.
+    """
     value = pl.col("value").str.strip_chars()
-    frame = values.lazy().with_columns(value=value).filter(pl.col("value").str.len_chars() >= MIN_VALUE)
+    frame = values.with_columns(value=value).filter(pl.col("value").str.len_chars() >= MIN_VALUE)
     if kind == "name":
         parts = _name_parts(frame)
     elif kind == "email":
@@ -71,25 +74,30 @@ def forms(values: pl.DataFrame, kind: str) -> pl.DataFrame:
         parts = [_part(frame, pl.col("value"), "full")]
     out = pl.concat(parts).with_columns(key=pl.col("form").str.to_lowercase())
     translit = pl.col("key").str.replace_many(list(_TRANSLIT), list(_TRANSLIT.values()))
-    variants = [out, out.with_columns(key=fold(pl.col("form"))), out.with_columns(key=translit)]
+    variants = [
+        out.with_columns(key=v).filter(pl.col("key") != out["key"]) for v in (fold(pl.col("form")), translit)
+    ]
     common = common_words().implode()
     single = ~pl.col("key").str.contains(r"[\s,.@\d-]")
     keep = (pl.col("key").str.len_chars() >= MIN_VALUE) & ~(
         single & ((pl.col("key").str.len_chars() < MIN_WORD) | pl.col("key").is_in(common))
     )
-    return pl.concat(variants).filter(keep).select("key", "part", "id").unique(maintain_order=True).collect()
+    return pl.concat([out, *variants]).filter(keep).select("key", "part", "id")
 
 
-def _part(frame: pl.LazyFrame, form: pl.Expr, part: str | pl.Expr) -> pl.LazyFrame:
+def _part(frame: pl.DataFrame, form: pl.Expr, part: str | pl.Expr) -> pl.DataFrame:
     part_expr = pl.lit(part) if isinstance(part, str) else part
     return frame.select(form=form, part=part_expr, id=pl.col("id")).drop_nulls("form")
 
 
-def _name_parts(frame: pl.LazyFrame) -> list[pl.LazyFrame]:
+def _name_parts(frame: pl.DataFrame) -> list[pl.DataFrame]:
     words = pl.col("value").str.replace_all(r"[^\p{L}\p{M}'\-.]+", " ").str.strip_chars().str.split(" ")
     split = frame.with_columns(w=words.list.eval(pl.element().filter(pl.element().str.len_chars() > 0)))
-    multi = split.filter(pl.col("w").list.len() >= 2)
-    first, last = pl.col("w").list.first(), pl.col("w").list.last()
+    split = split.with_columns(
+        n=pl.col("w").list.len(), first=pl.col("w").list.first(), last=pl.col("w").list.last()
+    )
+    multi = split.filter(pl.col("n") >= 2)
+    first, last = pl.col("first"), pl.col("last")
     clean_first = first.str.strip_chars(".")
     return [
         _part(frame, pl.col("value"), "full"),
@@ -98,11 +106,11 @@ def _name_parts(frame: pl.LazyFrame) -> list[pl.LazyFrame]:
         _part(multi, pl.concat_str([clean_first.str.head(1), pl.lit(". "), last]), "initial"),
         _part(multi, clean_first, "first"),
         _part(multi, last, "last"),
-        _part(split.filter(pl.col("w").list.len() == 1), first, "full"),
+        _part(split.filter(pl.col("n") == 1), first, "full"),
     ]
 
 
-def _address_parts(frame: pl.LazyFrame) -> list[pl.LazyFrame]:
+def _address_parts(frame: pl.DataFrame) -> list[pl.DataFrame]:
     pieces = (
         frame.with_columns(p=pl.col("value").str.split(","))
         .explode("p")
@@ -117,21 +125,26 @@ def _address_parts(frame: pl.LazyFrame) -> list[pl.LazyFrame]:
     ]
 
 
-def part_of(replacement: pl.Expr, part: pl.Expr) -> pl.Expr:
-    """The same ``part`` of the structured ``replacement`` (a fake name, e-mail or address)."""
+def with_parts(table: pl.DataFrame) -> pl.DataFrame:
+    """``r`` (the structured replacement of each form's value) turned into the form's part of it."""
+    out = [group if part == "full" else group.with_columns(r=_part_of(pl.col("r"), str(part)))
+           for (part,), group in table.group_by("part")]  # fmt: skip
+    return pl.concat(out) if out else table
+
+
+def _part_of(replacement: pl.Expr, part: str) -> pl.Expr:
+    """The same ``part`` of ``replacement`` (a fake name, e-mail or address); a token stays whole."""
     words = replacement.str.split(" ")
     first, last = words.list.first(), words.list.last()
-    comma = replacement.str.split(", ")
-    index = part.str.extract(r":(\d+)$").cast(pl.Int64)
-    piece = pl.coalesce(comma.list.get(index, null_on_oob=True), replacement)
-    return (
-        pl.when(~replacement.str.contains(r"[ @,]")).then(replacement)  # a token: the same for every part
-        .when(part == "first").then(first)
-        .when(part == "last").then(last)
-        .when(part == "last_first").then(pl.concat_str([last, first], separator=", "))
-        .when(part == "initial").then(pl.concat_str([first.str.head(1), pl.lit(". "), last]))
-        .when(part == "local").then(replacement.str.split("@").list.first())
-        .when(part.str.starts_with("part:")).then(piece)
-        .when(part.str.starts_with("street:")).then(pl.coalesce(piece.str.replace(_HOUSE, ""), piece))
-        .otherwise(replacement)
-    )  # fmt: skip
+    kind, _, index = part.partition(":")
+    piece = pl.coalesce(replacement.str.split(", ").list.get(int(index or 0), null_on_oob=True), replacement)
+    expr = {
+        "first": first,
+        "last": last,
+        "last_first": pl.concat_str([last, first], separator=", "),
+        "initial": pl.concat_str([first.str.head(1), pl.lit(". "), last]),
+        "local": replacement.str.split("@").list.first(),
+        "part": piece,
+        "street": pl.coalesce(piece.str.replace(_HOUSE, ""), piece),
+    }.get(kind, replacement)
+    return pl.when(replacement.str.contains(r"[ @,]")).then(expr).otherwise(replacement)

@@ -26,7 +26,7 @@ from typing import Any
 import ahocorasick
 import polars as pl
 
-from privprep.detect.forms import PART_RANK, digit_key, forms, part_of
+from privprep.detect.forms import PART_RANK, digit_key, forms, with_parts
 from privprep.keys import MasterKey
 
 PROTECTING = frozenset({"pseudonymize", "fake", "mask", "redact", "drop"})
@@ -192,12 +192,14 @@ def build_terms(
         )
         .with_columns(rank=rank)
         .sort("rank", "source", maintain_order=True)
-        .unique(["key", "digits"], keep="first", maintain_order=True)
-        .join(pl.concat(repl), on=["source", "id"], how="left", maintain_order="left")
-        .with_columns(r=part_of(pl.col("r"), pl.col("part")))
+        .unique(["key", "digits"], keep="first")
+        .join(pl.concat(repl), on=["source", "id"], how="left")
+        .pipe(with_parts)
     )
     words, digits = (ahocorasick.Automaton(ahocorasick.STORE_INTS) for _ in range(2))
-    for entry, (key, is_digits) in enumerate(zip(table["key"], table["digits"], strict=True)):
+    for entry, (key, is_digits) in enumerate(
+        zip(table["key"].to_list(), table["digits"].to_list(), strict=True)
+    ):
         (digits if is_digits else words).add_word(key, entry)
     if len(words):
         words.make_automaton()
