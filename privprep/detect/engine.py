@@ -143,21 +143,29 @@ class Detector:
         ner: Sequence[bool] | None,
         allow: Sequence[str] = (),
         threshold: float = 0.0,
+        per_text: Sequence[Sequence[str]] | None = None,
     ) -> list[list[RecognizerResult]]:
         """Presidio results per text for ``entities``; NER runs only where ``ner`` is true.
 
         ``ner=None`` analyzes whole values: no tokens, so no context words (nothing around them).
+        ``per_text``: the entities worth looking for in each text (a subset of ``entities``).
         With ``PARALLEL_MIN`` texts for NER or more, a forked helper analyzes half of them.
         """
         wanted = sorted(set(entities) & self.entities)
         if not wanted:
             return [[] for _ in texts]
+        each = (
+            [sorted(set(e) & set(wanted)) for e in per_text]
+            if per_text is not None
+            else [wanted] * len(texts)
+        )
         if ner is None or not self.ner or sum(ner) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
             with self.lock:
-                return self._analyze(texts, ner, wanted, allow, threshold)
+                return self._analyze(texts, ner, each, allow, threshold)
 
         def work(part: list[int]) -> list[list[tuple[str, int, int, float, str]]]:
-            found = self._analyze([texts[i] for i in part], [ner[i] for i in part], wanted, allow, threshold)
+            found = self._analyze([texts[i] for i in part], [ner[i] for i in part], [each[i] for i in part],
+                                  allow, threshold)  # fmt: skip
             return [[_pack(r) for r in results] for results in found]
 
         with self.lock:  # one spaCy pipeline: columns scrubbed on parallel Polars threads take turns
@@ -168,7 +176,7 @@ class Detector:
         self,
         texts: Sequence[str],
         ner: Sequence[bool] | None,
-        wanted: list[str],
+        wanted: Sequence[list[str]],
         allow: Sequence[str],
         threshold: float,
     ) -> list[list[RecognizerResult]]:
@@ -181,12 +189,14 @@ class Detector:
             self.analyzer.analyze(
                 text,
                 self.language,
-                entities=wanted,
+                entities=entities,
                 score_threshold=threshold,
                 nlp_artifacts=found,
                 allow_list=allow_list,
             )
-            for text, found in zip(texts, artifacts, strict=True)
+            if entities
+            else []
+            for text, found, entities in zip(texts, artifacts, wanted, strict=True)
         ]
 
     def settings(self) -> dict[str, object]:

@@ -114,33 +114,43 @@ class Scrubber:
 
         if not texts:
             return []
-        candidate, ner = self.prefilter(pl.Series(texts, dtype=pl.String))
+        candidate, ner, wanted = self.prefilter(pl.Series(texts, dtype=pl.String), per_entity=True)
         picked = [i for i, keep in enumerate(candidate) if keep]
         spec = self.policy.detect
         language, use_ner = (spec.language, spec.ner) if spec else ("en", True)
         detector = get_detector(language, use_ner, self.policy.recognizers, self.features)
         found = detector.analyze([texts[i] for i in picked], self.entities, ner=[ner[i] for i in picked],
-                                 allow=self.policy.allow, threshold=SPAN_THRESHOLD)  # fmt: skip
+                                 allow=self.policy.allow, threshold=SPAN_THRESHOLD,
+                                 per_text=[wanted[i] for i in picked])  # fmt: skip
         out: list[list[Any]] = [[] for _ in texts]
         for i, results in zip(picked, found, strict=True):
             out[i] = resolve([r for r in results if not placeholder_overlap(texts[i], r.start, r.end)])
         return out
 
-    def prefilter(self, texts: pl.Series) -> tuple[list[bool], list[bool]]:
-        """Which texts may hold a requested entity, and which of them need NER."""
+    def prefilter(self, texts: pl.Series, per_entity: bool = False) -> Any:
+        """Which texts may hold a requested entity, and which of them need NER.
+
+        With ``per_entity``, also the entities each text may hold: Presidio runs only their
+        recognizers (no card regex on a text with fewer than 12 digits).
+        """
         from privprep.detect.text import needs_ner
 
         text, cap = pl.col("t"), pl.col("cap")
         named = bool(NAMED.intersection(self.entities))
         capitalized = needs_ner(texts) if named else pl.repeat(False, texts.len(), eager=True)
         cued = texts.str.contains(CUE_HINT) if named and "cues" in self.features else capitalized
-        checks = [PREFILTERS[e](text) if e in PREFILTERS else text.is_not_null()
-                  for e in self.entities if e not in NAMED]  # fmt: skip
-        anything = pl.any_horizontal([*checks, cap | pl.col("cued") if named else text.is_null()])
+        checks = {e: PREFILTERS[e](text) if e in PREFILTERS else text.is_not_null()
+                  for e in self.entities if e not in NAMED}  # fmt: skip
+        checks |= {e: cap | pl.col("cued") for e in self.entities if e in NAMED}
+        anything = pl.any_horizontal(list(checks.values()))
         ner = anything if "DATE_TIME" in self.entities else (cap if named else text.is_null())
         frame = texts.to_frame("t").with_columns(cap=capitalized, cued=cued)
-        out = frame.select(any=anything, ner=ner & anything)
-        return out["any"].to_list(), out["ner"].to_list()
+        out = frame.select(any=anything, ner=ner & anything, **{f"e:{e}": c for e, c in checks.items()})
+        if not per_entity:
+            return out["any"].to_list(), out["ner"].to_list()
+        masks = [(e, out[f"e:{e}"].to_list()) for e in checks]
+        wanted = [[e for e, mask in masks if mask[i]] for i in range(out.height)]
+        return out["any"].to_list(), out["ner"].to_list(), wanted
 
     def replace(self, texts: list[str], spans: list[list[Any]]) -> list[str]:
         """Texts with every span swapped for its replacement (computed per entity, batched)."""
