@@ -34,6 +34,10 @@ _PHONE_TEXT = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d ().\-/]{5,20}\d(?:\s*(?:
 _COUNTER = re.compile(
     r"(?i)\b(?:order|invoice|inv|ref|reference|tracking|account|acct|id|ticket|sku|serial|case|po|no\.?|#)\W*$"
 )
+_PHONE_CUE = re.compile(
+    r"(?i)\b(?:call|called|calling|phone|phoned|tel|mobile|cell|number|reach|ring|rang|text|sms|whatsapp"
+    r"|fax|dial|contact|landline|line)\b\D{0,20}$"
+)
 _SEPARATED = re.compile(r"[ ().\-/+]")
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*\d{1,5}$")
 _NOT_PHONE = re.compile(
@@ -130,9 +134,13 @@ class MultiRegionPhoneRecognizer(LocalRecognizer):
                 continue  # "order 5551234567", "invoice #..."
             bare = not _SEPARATED.search(candidate)
             region = phone_region(candidate) or (phone_region("+" + candidate) if bare else None)
+            digits = sum(c.isdigit() for c in candidate)
+            cued = _PHONE_CUE.search(text, max(0, match.start() - 32), match.start()) is not None
+            if region is None and (cued or candidate.startswith("+")) and 9 <= digits <= 15:
+                region = "a possible"  # not valid anywhere, but a phone by its cue or its "+"
             if region is None:
                 continue
-            score = 0.3 if bare and region == phone_region(candidate) else 0.4
+            score = 0.3 if bare and not cued and region == phone_region(candidate) else 0.4
             why = f"valid {region} phone number"
             explanation = AnalysisExplanation(
                 recognizer=self.name, original_score=score, textual_explanation=why
