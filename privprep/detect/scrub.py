@@ -88,18 +88,28 @@ class Scrubber:
         self.lock = threading.Lock()
 
     def __call__(self, column: pl.Series) -> pl.Series:
+        """Scrubbed texts; a struct (text + sampled source columns) also finds the batch's own values."""
+        own = None
+        if isinstance(column.dtype, pl.Struct):
+            fields = column.struct.unnest()
+            column = fields.to_series(0)
+            own = self.terms.own_rows({n: fields[n].drop_nulls().unique() for n in fields.columns[1:]})  # type: ignore[union-attr]
         with self.lock:
             counted = column.drop_nulls().to_frame("t").group_by("t").len()
             distinct = counted["t"].to_list()
             rows = counted["len"].to_list()
-            marked, matched = self.terms.mark(distinct, rows) if self.terms else (distinct, [])
+            passes = [t for t in (own, self.terms) if t is not None]
+            marked, matches = distinct, []
+            for terms in passes:
+                marked, matched = terms.mark(marked, rows)
+                matches.append(matched)
             todo = list(dict.fromkeys(t for t in marked if t not in self.cache))
             if len(self.cache) + len(todo) > MAX_CACHE:
                 self.cache.clear()
             self.cache.update(zip(todo, self.scrub(todo), strict=True))
             out = [self.cache[t] for t in marked]
-            if self.terms:
-                out = self.terms.fill(out, matched)
+            for terms, matched in zip(passes, matches, strict=True):
+                out = terms.fill(out, matched)
             changed = [(t, o) for t, o in zip(distinct, out, strict=True) if o != t]
             return column.replace([t for t, _ in changed], [o for _, o in changed])
 
@@ -193,5 +203,8 @@ def scrub(expr: pl.Expr, rule: Scrub, ctx: Context) -> pl.Expr:
     check_entities(rule, ctx.policy, f"columns.{ctx.column}")
     purpose = {"fake": "fake", "pseudonymize": "pseudonymize"}.get(rule.with_)
     key_hex = ctx.column_key(purpose, rule.domain) if purpose else None
-    scrubber = Scrubber(rule, ctx.policy, key_hex, terms=(ctx.terms or {}).get(ctx.column))
+    terms = (ctx.terms or {}).get(ctx.column)
+    scrubber = Scrubber(rule, ctx.policy, key_hex, terms=terms)
+    if terms is not None and terms.own_rows is not None:  # sampled dictionary: the rows' own values too
+        expr = pl.struct(expr, *(pl.col(name) for name in terms.sampled))
     return expr.map_batches(scrubber, return_dtype=pl.String, is_elementwise=True)

@@ -16,6 +16,7 @@ build time per distinct value: docs/detection.md; above ``max_values`` distinct 
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from array import array
@@ -31,6 +32,7 @@ from privprep.keys import MasterKey
 
 PROTECTING = frozenset({"pseudonymize", "fake", "mask", "redact", "drop"})
 PLACEHOLDER = 0xF0000  # Supplementary Private Use Area-A: one character per match
+OWN_BASE = 0x7FFF  # placeholders of a batch's own rows come after the dictionary's
 SAMPLE_SEED = 20
 _PHONE_TEXT = re.compile(r"(?<![\w+])(?:\+|00)?(?:\(\d+\)\s*)?\d[\d ().\-/]{5,22}\d(?!\w)")
 _PLACEHOLDERS = re.compile("[\U000f0000-\U000ffffd]")
@@ -92,6 +94,13 @@ class Terms:
     values: dict[str, int] = field(default_factory=dict)  # source → distinct values
     counts: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    base: int = 0  # first placeholder: 0 for the table's dictionary, OWN_BASE for a batch's own rows
+    own_rows: Any = None  # sampled sources only: values of a batch's rows → their Terms
+
+    @property
+    def _placeholders(self) -> re.Pattern[str]:
+        first = PLACEHOLDER + self.base
+        return re.compile(f"[{chr(first)}-{chr(first + OWN_BASE - 1)}]")
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """Non-overlapping ``(start, end, entry)`` matches in ``text``, left to right."""
@@ -126,7 +135,7 @@ class Terms:
                 continue
             pieces, pos = [], 0
             for k, (start, end, _) in enumerate(found):
-                pieces += [text[pos:start], chr(PLACEHOLDER + k)]
+                pieces += [text[pos:start], chr(PLACEHOLDER + self.base + k)]
                 pos = end
             marked.append("".join([*pieces, text[pos:]]))
             matched.append([(entry, text[start:end]) for start, end, entry in found])
@@ -140,12 +149,10 @@ class Terms:
         """Placeholders replaced by each match's replacement."""
         entries = [entry for found in matched for entry, _ in found]
         subs = iter(self.replacements.gather(entries).to_list() if entries else [])
-        out = []
+        out, placeholders, first = [], self._placeholders, PLACEHOLDER + self.base
         for text, found in zip(marked, matched, strict=True):
             repl = [sub if (sub := next(subs)) is not None else _mask(original) for _, original in found]
-            out.append(
-                _PLACEHOLDERS.sub(lambda m, r=repl: r[ord(m.group()) - PLACEHOLDER], text) if repl else text
-            )
+            out.append(placeholders.sub(lambda m, r=repl: r[ord(m.group()) - first], text) if repl else text)
         return out
 
     def record(self) -> dict[str, Any]:
@@ -213,6 +220,15 @@ def build_terms(
     )
 
 
+def _own_terms(
+    rule: Any, sources: list[Any], replace: Any, table: Terms, values: dict[str, pl.Series]
+) -> Terms:
+    """Terms of one batch's own rows (sampled sources), counting into the table's terms."""
+    own = build_terms(rule, sources, values, replace)
+    own.base, own.counts, own.lock = OWN_BASE, table.counts, table.lock
+    return own
+
+
 def collect_terms(plan: Any, frame: pl.LazyFrame, key: MasterKey) -> tuple[dict[str, Terms], list[str]]:
     """Every scrubbed column's terms, from the distinct input values of its sources (one query).
 
@@ -243,8 +259,12 @@ def collect_terms(plan: Any, frame: pl.LazyFrame, key: MasterKey) -> tuple[dict[
                     f" values; its dictionary is a sample of {rule.max_values:,} (scrub.max_values)"
                 )
             values[source.name] = series
-        terms = build_terms(rule, sources, values, replacer(plan, column, key))
+        replace = replacer(plan, column, key)
+        terms = build_terms(rule, sources, values, replace)
         terms.sampled = sampled
+        if sampled:  # the rows' own values must be found even when outside the sample
+            own = [s for s in sources if s.name in sampled]
+            terms.own_rows = functools.partial(_own_terms, rule, own, replace, terms)
         terms.values = {s.name: columns[s.name].len() for s in sources}
         out[column.name] = terms
     return out, warnings

@@ -177,3 +177,14 @@ def _random_terms() -> Terms:
         }))  # fmt: skip
         _CACHE[0] = _terms(frame=frame)
     return _CACHE[0]
+
+
+def test_a_sampled_dictionary_still_finds_the_rows_own_values(detector) -> None:  # type: ignore[no-untyped-def]
+    notes = ["Hendricks asked", "Kowalczyk asked", "Lopez asked", "Müller asked"]
+    frame = PEOPLE.with_columns(notes=pl.Series(notes))
+    result = privprep.apply(_policy("{action: scrub, with: tag, max_values: 1}"), frame, key=KEY)
+    assert isinstance(result.frame, pl.DataFrame)
+    assert result.frame["notes"].to_list() == ["<PERSON> asked"] * 4
+    record = result.record["result"]["detection"]["scrub"]["notes"]
+    assert record["sampled"]["full_name"] == 1 and record["matches"]["full_name"] == 4
+    assert any("scrub.max_values" in w for w in result.warnings)
