@@ -188,3 +188,12 @@ def test_a_sampled_dictionary_still_finds_the_rows_own_values(detector) -> None:
     record = result.record["result"]["detection"]["scrub"]["notes"]
     assert record["sampled"]["full_name"] == 1 and record["matches"]["full_name"] == 4
     assert any("scrub.max_values" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [("mask", "***** ***** at *********** ok"), ("redact", "[REDACTED] at [REDACTED] ok")],
+)
+def test_mask_and_redact_of_table_matches(how: str, expected: str) -> None:
+    terms = _terms(f"{{action: scrub, with: {how}}}")
+    assert _scrub(terms, ["Maria Lopez at 030-1234567 ok"]) == [expected]
