@@ -120,7 +120,8 @@ def _execute(
     state: StepState, plan: Plan, source: Source, key: MasterKey | None, header: Header, dp: Any
 ) -> pl.DataFrame | None:
     """Transform, check and write; stage DP releases; rename every file only once all succeeded."""
-    staged, outputs = plan.projection(key)
+    terms = _scrub_terms(state, plan, source, key)
+    staged, outputs = plan.projection(key, terms)
     try:
         table, written = write_output(
             state, source.frame.with_columns(**staged).select(outputs), header, before=source.frame
@@ -129,11 +130,25 @@ def _execute(
         if source.path is None or not str(exc).startswith("parquet"):
             raise
         raise fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages") from None
+    if terms:  # matches per source column, never a value
+        state.detection = {**(state.detection or {}), "scrub": {c: t.record() for c, t in terms.items()}}
     profile_step(state, source.frame, written)
     if dp is not None:
         dp_release(state, dp, header)
     state.commit_files()
     return table
+
+
+def _scrub_terms(state: StepState, plan: Plan, source: Source, key: MasterKey) -> dict[str, Any]:
+    """The input values the scrubbed columns look for (one query over their source columns)."""
+    if not any(plan.text_sources.values()):
+        return {}
+    from privprep.detect.table import collect_terms
+
+    with state.stage("dictionary"):
+        terms, warnings = collect_terms(plan, source.frame, key)
+    state.warnings.extend(warnings)
+    return terms
 
 
 def _output_path(policy: Policy, data: Data, output: str | Path | None) -> Path | None:

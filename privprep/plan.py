@@ -35,6 +35,7 @@ class ColumnPlan:
     dtype: pl.DataType
     rule: Any
     source: str  # policy | rule | unlisted | detected
+    entity: str | None = None  # what detection found in it (personal data only)
 
     @property
     def action(self) -> str:
@@ -61,15 +62,26 @@ class Plan:
         """Whether some output column's operator derives a key (as its registration declares)."""
         return any(operator(c.action).needs_key(c.rule) for c in self.output_columns)
 
-    def projection(self, key: MasterKey | None) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
+    @property
+    def text_sources(self) -> dict[str, list[ColumnPlan]]:
+        """Scrubbed column → the columns whose input values its scrubber looks for (pure)."""
+        from privprep.detect.table import sources_for
+
+        return {c.name: sources_for(c, self.columns) for c in self.columns if c.action == "scrub"}
+
+    def projection(
+        self, key: MasterKey | None, terms: Any = None
+    ) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
         """Staged intermediates and the output expressions, in input column order.
 
-        ``key`` may be ``None`` only when :attr:`needs_key` is false.
+        ``key`` may be ``None`` only when :attr:`needs_key` is false. ``terms``: the scrubbers'
+        dictionaries of input values (:func:`privprep.detect.table.collect_terms`).
         """
         staged: dict[str, pl.Expr] = {}
         outputs = []
+        sources = self.text_sources
         for col in self.output_columns:
-            ctx = Context(col.name, self.schema, key, self.policy, staged)
+            ctx = Context(col.name, self.schema, key, self.policy, staged, sources, terms)
             outputs.append(build(col.rule, ctx))
         return staged, outputs
 
@@ -94,12 +106,14 @@ def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding]
     columns, warnings = [], []
     for name, dtype in schema.items():
         finding = findings.get(name)
+        entity = finding.entity if finding is not None and finding.is_pii else None
         if name in policy.columns:
-            columns.append(ColumnPlan(name, dtype, policy.columns[name], "policy"))
+            columns.append(ColumnPlan(name, dtype, policy.columns[name], "policy", entity))
+            problems += _from_columns_problems(name, policy.columns[name], schema)
             continue
         rule = _rule_for(policy, name, finding)
         if rule is not None:
-            columns.append(ColumnPlan(name, dtype, rule, "detected" if finding else "rule"))
+            columns.append(ColumnPlan(name, dtype, rule, "detected" if finding else "rule", entity))
             continue
         if finding is not None and finding.is_pii and policy.unlisted == "keep":
             settle = policy.detect.on_undeclared_pii if policy.detect else "fail"
@@ -124,7 +138,7 @@ def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding]
             )
         else:
             rule = Drop() if policy.unlisted == "drop" else Keep()
-            columns.append(ColumnPlan(name, dtype, rule, "unlisted"))
+            columns.append(ColumnPlan(name, dtype, rule, "unlisted", entity))
     problems += _operator_problems(columns, schema)
     if problems:
         raise _schema_error(problems)
@@ -143,6 +157,16 @@ def _operator_problems(columns: list[ColumnPlan], schema: pl.Schema) -> list[Pro
         if problem := op.dtype_problem(col.rule, where, col.name, col.dtype):
             found.append(problem)
     return found
+
+
+def _from_columns_problems(name: str, rule: Any, schema: pl.Schema) -> list[Problem]:
+    listed = getattr(rule, "from_columns", None)
+    if not isinstance(listed, list):
+        return []
+    allowed = ", ".join(c for c in schema if c != name)
+    return [Problem(f"columns.{name}.from_columns", f"no input column {c!r} to look for; allowed: {allowed}",
+                    code=ReasonCode.COLUMN_MISSING)
+            for c in listed if c not in schema or c == name]  # fmt: skip
 
 
 def _rule_for(policy: Policy, name: str, finding: Finding | None) -> Any:

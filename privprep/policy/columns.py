@@ -117,6 +117,14 @@ class Scrub(Spec):
     with_: Literal["redact", "mask", "fake", "pseudonymize", "tag"] = Field("tag", alias="with")
     locale: Locale = "en_US"
     domain: Domain | None = None
+    from_columns: list[str] | Literal["auto", "none"] = Field(
+        "auto",
+        description="columns whose input values are looked for in the text: a list, auto (every protected"
+        " or PII column) or none",
+    )
+    max_values: int = Field(
+        250_000, ge=1, description="distinct values per source column above which the dictionary is sampled"
+    )
 
 
 def _action_tag(value: Any) -> str | None:

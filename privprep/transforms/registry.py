@@ -31,6 +31,8 @@ class Context:
 
     ``stage`` lets an operator compute an intermediate once (e.g. a digest it reads
     several times): the engine projects staged columns first, then the outputs.
+    ``sources`` (scrubbed column → the plan's columns feeding it) and ``terms`` (their
+    input values, collected by the engine: :mod:`privprep.detect.table`) serve ``scrub``.
     """
 
     column: str
@@ -38,6 +40,8 @@ class Context:
     key: MasterKey | None
     policy: Policy
     staged: dict[str, pl.Expr] = field(default_factory=dict)
+    sources: dict[str, list[Any]] = field(default_factory=dict)
+    terms: Any = None
 
     def stage(self, expr: pl.Expr) -> pl.Expr:
         """Compute ``expr`` in the first projection; returns a reference to it."""
