@@ -35,7 +35,7 @@ from privprep.plan import compile_plan
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Measurement, ensure_table, median, run_child, run_command
 
-KEY = "bench-key-0123456789abcdef"
+KEY = "bench-key-7f3a9c2e4b1d8f6a"
 KEY_ENV = "PRIVPREP_BENCH_KEY"
 TOUCHED = {
     "id": "{action: pseudonymize}",

@@ -28,12 +28,15 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from privprep.audit.store import AuditLog
 from privprep.dp import DPRun
+from privprep.keys import MasterKey
 from privprep.policy.aggregates import AggregatesSpec
 
 REGIONS = ["north", "south", "east", "west", "centre"]
 CANDIDATES = [0, 5, 10, 30, 60, 120, 240]
 GOAL = 3.0
+KEY = MasterKey(b"benchmark key, never used for real data")
 
 
 def make_table(path: Path, rows: int, seed: int = 0) -> None:
@@ -82,7 +85,10 @@ def private(path: Path, unit: dict, ledger: Path) -> tuple[float, float]:
     """(prepare seconds, release seconds) for one DP run on a fresh ledger."""
     ledger.unlink(missing_ok=True)
     started = time.perf_counter()
-    run = DPRun.prepare(spec(unit), pl.scan_parquet(path), dataset="bench", ledger_path=ledger, run_id="b")
+    run = DPRun.prepare(
+        spec(unit), pl.scan_parquet(path), dataset="bench", ledger_path=ledger, run_id="b",
+        key=KEY, audit=AuditLog(ledger.with_suffix(".audit.jsonl")),
+    )  # fmt: skip
     prepared = time.perf_counter()
     run.release()
     run.commit()

@@ -33,7 +33,7 @@ from _common import make_table, run_child
 from eval_detect import scrub_notes
 from eval_score import presidio_scrub, survives
 
-KEY = "bench-key-0123456789abcdef"
+KEY = "bench-key-7f3a9c2e4b1d8f6a"
 POLICY = """version: 1
 name: bench
 columns:

@@ -6,19 +6,25 @@ from pathlib import Path
 from typing import Any
 
 from privprep.audit.record import Header, ReleaseInfo
+from privprep.audit.store import AuditLog
 from privprep.io.parquet import Source, privprep_metadata, sha256_file
+from privprep.keys import MasterKey
 from privprep.steps import StepState, writing
 
-LEDGER_NAME = "privprep-budget.sqlite"
+
+def ledger_path(state: StepState, source: Source) -> Path:
+    """Where the run's budget ledger is (beside the input unless the policy names one)."""
+    from privprep.dp import ledger_location
+
+    return ledger_location(state.policy.aggregates, source.path, state.log_path)
 
 
-def ledger_path(state: StepState) -> Path:
-    spec = state.policy.aggregates
-    return Path(getattr(spec, "ledger", None) or state.log_path.parent / LEDGER_NAME)
+def dp_prepare(state: StepState, source: Source, key: MasterKey, log: AuditLog) -> Any:
+    """Resolve the DP releases and reserve their cost; called once every pure check has passed.
 
-
-def dp_prepare(state: StepState, source: Source) -> Any:
-    """Resolve the DP releases and reserve their cost; called once every pure check has passed."""
+    The ledger is checked against ``log``'s history and its rows are MACed with ``key``
+    (a policy with aggregates always resolves one: :attr:`Plan.needs_key`).
+    """
     spec = state.policy.aggregates
     if spec is None:
         return None
@@ -26,8 +32,9 @@ def dp_prepare(state: StepState, source: Source) -> Any:
 
     with state.step("reserve"):
         run = DPRun.prepare(
-            spec, source.frame, dataset=spec.dataset or state.policy.name, ledger_path=ledger_path(state),
-            run_id=state.run_id,
+            spec, source.frame, dataset=spec.dataset or state.policy.name,
+            ledger_path=ledger_path(state, source), run_id=state.run_id, key=key, audit=log,
+            input_sha256=source.sha256,
         )  # fmt: skip
     state.warnings.extend(run.warnings)
     return run

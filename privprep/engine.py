@@ -34,11 +34,12 @@ from privprep.audit.record import (
     started,
     versions,
 )
-from privprep.audit.sign import Signer, optional_master
+from privprep.audit.sign import Signer
 from privprep.audit.store import DEFAULT_NAME, AuditLog
 from privprep.checks import quasi_identifier_warnings
 from privprep.dp.owner import current_owner
 from privprep.dp_steps import dp_prepare, dp_release, ledger_path
+from privprep.dtypes import render_dtype, render_schema
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import temp_path
 from privprep.io.parquet import Data, Source, open_source
@@ -58,7 +59,6 @@ from privprep.steps import (
 )
 
 DEBUG = os.environ.get("PRIVPREP_DEBUG") == "1"
-UNKEYED = MasterKey(b"\0" * 32)  # stands in where no keyed action runs; never used to derive
 UNSIGNED = (
     "no master key: this run's audit records are unsigned, so `audit verify` accepts them only with"
     " --allow-unsigned (set the policy's key to sign them)"
@@ -112,14 +112,13 @@ def run(
             plan = compile_plan(policy, source.schema, findings)
             state.warnings.extend(plan.warnings)
             state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
-            needed = plan.needs_key or key is not None
-            master = resolve_key(policy.key, key) if needed else optional_master(policy.key)
+            master = _master(policy, key, plan.needs_key, source)
             if master is not None:
                 log.signer = Signer.from_master(master)  # every record from here on is signed
             else:
                 state.warnings.append(UNSIGNED)
             header = _header(run_id, started_at, policy, source, plan, master, data)
-            staged, outputs = plan.projection(master or UNKEYED)  # every type check, no data read
+            staged, outputs = plan.projection(master)  # every type check, no data read
             frame = source.frame.with_columns(**staged).select(outputs)
             _stage_files(state, source, key, policy_path, report)
             done(CompileInfo(columns_out=len(outputs), needs_key=plan.needs_key, outputs=len(state.files)))
@@ -129,8 +128,8 @@ def run(
             done(AuditInfo(started_hash=sealed["hash"]))
         dp = None
         try:
-            dp = dp_prepare(state, source)
-            table = _execute(state, frame, source, header, dp)
+            dp = dp_prepare(state, source, master, log)
+            table = _execute(state, plan, frame, source, master, header, dp)
             fault_point("finished:before")
             record = _append(log, assemble(header, state.outcome()))
             fault_point("finished:after")
@@ -152,15 +151,30 @@ def run(
 
 
 def _execute(
-    state: StepState, frame: pl.LazyFrame, source: Source, header: Header, dp: Any
+    state: StepState,
+    plan: Plan,
+    frame: pl.LazyFrame,
+    source: Source,
+    key: MasterKey | None,
+    header: Header,
+    dp: Any,
 ) -> pl.DataFrame | None:
-    """Transform, check and write into temp files; release DP tables last, once all else succeeded."""
+    """Transform, check and write into temp files; release DP tables last, once all else succeeded.
+
+    A scrubbed column that looks for the table's own values gets them here (one read of its
+    source columns), and its expression is rebuilt with that dictionary.
+    """
+    if terms := _scrub_terms(state, plan, source, key):
+        staged, outputs = plan.projection(key, terms)
+        frame = source.frame.with_columns(**staged).select(outputs)
     try:
         table, written = write_output(state, frame, header, before=source.frame)
     except pl.exceptions.ComputeError as exc:
         if source.path is None or not str(exc).startswith("parquet"):
             raise
         raise fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages") from None
+    if terms:  # matches per source column, never a value
+        state.detection = {**(state.detection or {}), "scrub": {c: t.record() for c, t in terms.items()}}
     profile_step(state, source.frame, written)
     if dp is not None:
         dp_release(state, dp, header)
@@ -191,7 +205,7 @@ def _stage_files(
     if key is None and policy.key.file:
         protected["the key file"] = Path(policy.key.file)
     if policy.aggregates is not None:
-        protected["the budget ledger"] = ledger_path(state)
+        protected["the budget ledger"] = ledger_path(state, source)
     outputs = planned | ({"report": Path(report)} if report is not None else {})
     refuse_collisions({labels[name]: path for name, path in outputs.items()}, protected)
     for name, path in planned.items():  # the report is written by the caller, after the run
@@ -233,6 +247,30 @@ def _append_failure(log: AuditLog, header: Header, state: StepState) -> None:
         _append(log, assemble(header, state.outcome()))
 
 
+def _scrub_terms(state: StepState, plan: Plan, source: Source, key: MasterKey | None) -> dict[str, Any]:
+    """The input values the scrubbed columns look for (one query over their source columns)."""
+    if not any(plan.text_sources.values()):
+        return {}
+    from privprep.detect.table import collect_terms
+
+    with state.step("transform"):
+        terms, warnings = collect_terms(plan, source.frame, key)
+    state.warnings.extend(warnings)
+    return terms
+
+
+def _master(
+    policy: Policy, key: str | bytes | None, needed: bool, source: Source
+) -> MasterKey | None:
+    """The master key: required when the plan needs one, else used if available (to sign the records)."""
+    try:
+        return resolve_key(policy.key, key, policy_text=policy.source_text, not_key_files=[source.path])
+    except PrivprepError:
+        if needed or key is not None:
+            raise
+        return None
+
+
 def _output_path(policy: Policy, data: Data, output: str | Path | None) -> Path | None:
     if output is not None:
         return Path(output)
@@ -270,10 +308,12 @@ def _header(
             path=str(source.path) if source.path else None,
             sha256=source.sha256,
             rows=source.rows,
-            schema={k: str(v) for k, v in source.schema.items()},
+            schema=render_schema(source.schema),
         )
     columns = [
-        ColumnAction(name=c.name, dtype=str(c.dtype), action=c.action, params=c.params, source=c.source)
+        ColumnAction(
+            name=c.name, dtype=render_dtype(c.dtype), action=c.action, params=c.params, source=c.source
+        )
         for c in (plan.columns if plan else [])
     ]
     return Header(

@@ -50,13 +50,24 @@ EXIT_CODES: dict[ReasonCode, int] = {
 }
 
 
+SEVERITY = (
+    ReasonCode.POLICY_INVALID,
+    ReasonCode.COLUMN_MISSING,
+    ReasonCode.UNDECLARED_PII,
+    ReasonCode.TYPE_MISMATCH,
+    ReasonCode.UNLISTED_COLUMN,
+)
+"""When one check finds problems of several kinds, the run fails with the first listed here."""
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One located problem: where (``columns.email.kind (line 7)``) and what."""
+    """One located problem: where (``columns.email.kind (line 7)``), what, and its reason code."""
 
     where: str
     message: str
     line: int | None = None
+    code: ReasonCode | None = None
 
     def __str__(self) -> str:
         place = f"{self.where} (line {self.line})" if self.line else self.where
@@ -89,6 +100,12 @@ class PolicyError(PrivprepError):
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(ReasonCode.POLICY_INVALID, message, problems or [])
+
+
+def most_severe(problems: list[Problem], default: ReasonCode) -> ReasonCode:
+    """The code a list of problems fails with: the first of :data:`SEVERITY` any problem carries."""
+    codes = {p.code for p in problems}
+    return next((code for code in SEVERITY if code in codes), default)
 
 
 def fail(code: ReasonCode, message: str, **details: Any) -> PrivprepError:

@@ -9,14 +9,12 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from privprep.errors import PrivprepError, Problem, ReasonCode
+from privprep.errors import PrivprepError, Problem, ReasonCode, most_severe
 from privprep.keys import MasterKey
 from privprep.policy.columns import Drop, Keep
 from privprep.policy.detection import Match
 from privprep.policy.model import Policy
-from privprep.transforms import Context, build
-
-KEYED_ACTIONS = {"pseudonymize", "fake", "shift_date"}
+from privprep.transforms import Context, build, operator, rule_problems
 
 
 class Finding(Protocol):
@@ -37,6 +35,7 @@ class ColumnPlan:
     dtype: pl.DataType
     rule: Any
     source: str  # policy | rule | unlisted | detected
+    entity: str | None = None  # what detection found in it (personal data only)
 
     @property
     def action(self) -> str:
@@ -60,17 +59,31 @@ class Plan:
 
     @property
     def needs_key(self) -> bool:
-        return any(
-            c.action in KEYED_ACTIONS or getattr(c.rule, "with_", None) in {"fake", "pseudonymize"}
-            for c in self.columns
-        )
+        """Whether some output column's operator derives a key (as its registration declares), or DP
+        releases will be reserved (their ledger rows are MACed with a derived key)."""
+        keyed = any(operator(c.action).needs_key(c.rule) for c in self.output_columns)
+        return keyed or self.policy.aggregates is not None
 
-    def projection(self, key: MasterKey) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
-        """Staged intermediates and the output expressions, in input column order."""
+    @property
+    def text_sources(self) -> dict[str, list[ColumnPlan]]:
+        """Scrubbed column → the columns whose input values its scrubber looks for (pure)."""
+        from privprep.detect.table import sources_for
+
+        return {c.name: sources_for(c, self.columns) for c in self.columns if c.action == "scrub"}
+
+    def projection(
+        self, key: MasterKey | None, terms: Any = None
+    ) -> tuple[dict[str, pl.Expr], list[pl.Expr]]:
+        """Staged intermediates and the output expressions, in input column order.
+
+        ``key`` may be ``None`` only when :attr:`needs_key` is false. ``terms``: the scrubbers'
+        dictionaries of input values (:func:`privprep.detect.table.collect_terms`).
+        """
         staged: dict[str, pl.Expr] = {}
         outputs = []
+        sources = self.text_sources
         for col in self.output_columns:
-            ctx = Context(col.name, self.schema, key, self.policy, staged)
+            ctx = Context(col.name, self.schema, key, self.policy, staged, sources, terms)
             outputs.append(build(col.rule, ctx))
         return staged, outputs
 
@@ -81,22 +94,28 @@ def unlisted_columns(policy: Policy, schema: pl.Schema) -> list[str]:
 
 
 def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding] | None = None) -> Plan:
-    """Decide every column's rule; all schema problems are reported together."""
+    """Decide every column's rule and check its dtype; all problems are reported together."""
     findings = findings or {}
-    problems = [
-        Problem(f"columns.{name}", "the input has no such column")
+    problems = [  # a policy built in code never went through load_policy's checks
+        Problem(".".join(map(str, loc)), p.message, code=ReasonCode.POLICY_INVALID)
+        for loc, p in rule_problems(policy)
+    ]
+    problems += [
+        Problem(f"columns.{name}", "the input has no such column", code=ReasonCode.COLUMN_MISSING)
         for name in policy.columns
         if name not in schema
     ]
     columns, warnings = [], []
     for name, dtype in schema.items():
         finding = findings.get(name)
+        entity = finding.entity if finding is not None and finding.is_pii else None
         if name in policy.columns:
-            columns.append(ColumnPlan(name, dtype, policy.columns[name], "policy"))
+            columns.append(ColumnPlan(name, dtype, policy.columns[name], "policy", entity))
+            problems += _from_columns_problems(name, policy.columns[name], schema)
             continue
         rule = _rule_for(policy, name, finding)
         if rule is not None:
-            columns.append(ColumnPlan(name, dtype, rule, "detected" if finding else "rule"))
+            columns.append(ColumnPlan(name, dtype, rule, "detected" if finding else "rule", entity))
             continue
         if finding is not None and finding.is_pii and policy.unlisted == "keep":
             settle = policy.detect.on_undeclared_pii if policy.detect else "fail"
@@ -108,16 +127,48 @@ def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding]
                     f"column {name}",
                     f"not named in the policy but classified as {finding.entity} ({summary});"
                     " name it under columns (e.g. fake, pseudonymize, drop) or add a rule",
+                    code=ReasonCode.UNDECLARED_PII,
                 ))  # fmt: skip
                 continue
         if policy.unlisted == "fail":
-            problems.append(Problem(f"column {name}", "not named in the policy and unlisted: fail"))
+            problems.append(
+                Problem(
+                    f"column {name}",
+                    "not named in the policy and unlisted: fail",
+                    code=ReasonCode.UNLISTED_COLUMN,
+                )
+            )
         else:
             rule = Drop() if policy.unlisted == "drop" else Keep()
-            columns.append(ColumnPlan(name, dtype, rule, "unlisted"))
+            columns.append(ColumnPlan(name, dtype, rule, "unlisted", entity))
+    problems += _operator_problems(columns, schema)
     if problems:
         raise _schema_error(problems)
     return Plan(policy, schema, columns, warnings)
+
+
+def _operator_problems(columns: list[ColumnPlan], schema: pl.Schema) -> list[Problem]:
+    """Each kept column against its operator: the dtype it accepts, the other columns it reads."""
+    found = []
+    for col in columns:
+        if col.action == "drop":  # a dropped column has nothing to fit
+            continue
+        where = f"columns.{col.name}" if col.source == "policy" else f"column {col.name}"
+        op = operator(col.action)
+        found += op.missing_columns(col.rule, where, schema)
+        if problem := op.dtype_problem(col.rule, where, col.name, col.dtype):
+            found.append(problem)
+    return found
+
+
+def _from_columns_problems(name: str, rule: Any, schema: pl.Schema) -> list[Problem]:
+    listed = getattr(rule, "from_columns", None)
+    if not isinstance(listed, list):
+        return []
+    allowed = ", ".join(c for c in schema if c != name)
+    return [Problem(f"columns.{name}.from_columns", f"no input column {c!r} to look for; allowed: {allowed}",
+                    code=ReasonCode.COLUMN_MISSING)
+            for c in listed if c not in schema or c == name]  # fmt: skip
 
 
 def _rule_for(policy: Policy, name: str, finding: Finding | None) -> Any:
@@ -144,11 +195,5 @@ def _evidence_summary(finding: Finding) -> str:
 
 
 def _schema_error(problems: list[Problem]) -> PrivprepError:
-    undeclared = any("classified as" in p.message for p in problems)
-    missing = any(p.message == "the input has no such column" for p in problems)
-    code = (
-        ReasonCode.COLUMN_MISSING if missing
-        else ReasonCode.UNDECLARED_PII if undeclared
-        else ReasonCode.UNLISTED_COLUMN
-    )  # fmt: skip
+    code = most_severe(problems, ReasonCode.UNLISTED_COLUMN)
     return PrivprepError(code, f"the policy does not fit the input ({len(problems)} problem(s))", problems)

@@ -7,6 +7,8 @@ from typing import Any
 
 import polars as pl
 
+from privprep.dtypes import render_dtype
+
 LENGTH_QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
 PROFILE_ROWS = 500_000
 
@@ -35,7 +37,7 @@ def profile_frame(frame: pl.LazyFrame, max_rows: int = PROFILE_ROWS) -> dict[str
     columns = {}
     for i, (name, dtype) in enumerate(schema.items()):
         stats: dict[str, Any] = {
-            "dtype": str(dtype),
+            "dtype": render_dtype(dtype),
             "null_rate": round(row[f"n{i}"] / rows, 4) if rows else 0.0,
             "distinct": row[f"d{i}"],
         }

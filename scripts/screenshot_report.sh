@@ -41,7 +41,7 @@ checks:
                 max_suppression: 0.05}
 """
 result = privprep.apply(privprep.parse_policy(text), root / "samples/customers.parquet", work / "out.parquet",
-                        key="0123456789abcdef-screenshot")
+                        key="7f3a9c2e4b1d8f6a-screenshot")
 write_report(result.record, report, log=AuditLog(result.audit_log))
 EOF
 fi

@@ -16,9 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from privprep.errors import PrivprepError
-from privprep.keys import MasterKey, resolve_key
-from privprep.policy.model import KeySource
+from privprep.keys import MasterKey
 
 PURPOSE = "audit-signing"
 
@@ -52,14 +50,6 @@ class Signer:
 
     def sign(self, record_hash: str) -> str:
         return base64.b64encode(self.private.sign(record_hash.encode())).decode()
-
-
-def optional_master(source: KeySource) -> MasterKey | None:
-    """The policy's master key if it can be resolved, else ``None`` (the run is then not signed)."""
-    try:
-        return resolve_key(source)
-    except PrivprepError:
-        return None
 
 
 def signature_problem(record: dict[str, Any]) -> str | None:

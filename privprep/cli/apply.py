@@ -9,7 +9,7 @@ from rich.table import Table
 
 import privprep
 from privprep.cli.app import app, err, out, user_errors
-from privprep.engine import UNKEYED
+from privprep.dtypes import render_dtype
 from privprep.io.parquet import open_source
 from privprep.plan import compile_plan, unlisted_columns
 
@@ -62,12 +62,11 @@ def plan(policy: Path = PolicyArg, input: Path = InputArg) -> None:
     """Show what will happen to each column of INPUT (reads the schema only)."""
     loaded = privprep.load_policy(policy)
     source = open_source(input)
-    compiled = compile_plan(loaded, source.schema)
-    compiled.projection(UNKEYED)  # builds every expression: type mismatches show here, no data read
+    compiled = compile_plan(loaded, source.schema)  # checks every dtype: mismatches show here, no data read
     pending = set(unlisted_columns(loaded, source.schema)) if loaded.unlisted == "keep" else set()
     table = Table("column", "dtype", "action", "parameters", "decided by", title=f"plan: {loaded.name}")
     for col in compiled.columns:
         params = ", ".join(f"{k}={v}" for k, v in col.params.items() if v not in (None, [], ""))
         by = col.source + (" (PII detection runs at apply)" if col.name in pending else "")
-        table.add_row(col.name, str(col.dtype), col.action, params, by)
+        table.add_row(col.name, render_dtype(col.dtype), col.action, params, by)
     out.print(table)

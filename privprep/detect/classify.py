@@ -27,6 +27,7 @@ from privprep.detect.names import (
 from privprep.detect.report import ColumnFinding
 from privprep.detect.sampling import ColumnSample
 from privprep.detect.text import analyze_free_text, free_text_score, ner_shares, pattern_shares
+from privprep.dtypes import render_dtype
 
 # how far a share of matching values moves an entity's score
 WEIGHTS = {
@@ -113,7 +114,7 @@ def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
 
 def _base_evidence(cs: ColumnSample, tokens: list[str]) -> dict[str, Any]:
     return {
-        "dtype": str(cs.dtype),
+        "dtype": render_dtype(cs.dtype),
         "name_tokens": tokens,
         "rows_sampled": cs.rows,
         "null_share": round(cs.null_share, 3),

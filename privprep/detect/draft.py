@@ -8,11 +8,12 @@ free text is scrubbed; birth dates, postcodes and ages are generalized; the rest
 
 from __future__ import annotations
 
-import json
 import re
 
+import yaml
+
 from privprep.detect.report import FREE_TEXT, ColumnFinding, ScanReport
-from privprep.detect.scrub import FAKE_KINDS
+from privprep.transforms.fake import ENTITY_FAKES
 
 DOMAIN = "person"
 PSEUDONYMIZED = frozenset({
@@ -31,12 +32,13 @@ def draft_policy(report: ScanReport, *, input_name: str) -> str:
     """YAML policy text for the scanned table; ``privprep.parse_policy`` accepts it as is."""
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", input_name.rsplit(".", 1)[0]).strip("_.-") or "table"
     lines = [
-        f"# privprep policy drafted from a scan of {input_name} ({report.rows_sampled} rows sampled,",
+        f"# privprep policy drafted from a scan of {_printable(input_name)}"
+        f" ({report.rows_sampled} rows sampled,",
         f"# NER {'on' if report.ner else 'off: pattern recognizers only'}). Review every line before use:",
         "# detection is evidence, not proof. Scores and signals are in `privprep scan --json`.",
         "version: 1",
-        f"name: {stem}",
-        f"description: {json.dumps('Drafted by privprep init from ' + input_name)}",
+        f"name: {_scalar(stem)}",
+        f"description: {_scalar('Drafted by privprep init from ' + input_name)}",
         "key: {env: PRIVPREP_KEY}  # master key for pseudonyms and fakes; never put it in this file",
         "",
         "columns:",
@@ -103,7 +105,7 @@ def _scrub(f: ColumnFinding) -> tuple[str, str]:
     entities = sorted(set(SCRUB_DEFAULT) | {e for e in contains if e not in NOT_SCRUBBED})
     found = ", ".join(f"{e} {share:.0%}" for e, share in contains.items()) or "none"
     why = f"free text with personal data (share of sampled texts: {found})"
-    if all(e in FAKE_KINDS for e in entities):
+    if all(e in ENTITY_FAKES for e in entities):
         rule = f"{{action: scrub, entities: [{', '.join(entities)}], with: fake, domain: {DOMAIN}}}"
         return rule, why + "; spans faked like the name columns"
     return f"{{action: scrub, entities: [{', '.join(entities)}], with: tag}}", why + "; spans tagged"
@@ -114,7 +116,19 @@ def _fake(kind: str) -> str:
 
 
 def _key(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else json.dumps(name)
+    """A column name as a YAML key: bare when plainly safe, else one double-quoted line."""
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else _scalar(name)
+
+
+def _scalar(text: str) -> str:
+    """``text`` as one double-quoted YAML line: newlines, lone surrogates and the like escaped."""
+    dumped = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf"))
+    return dumped.removesuffix("\n").removesuffix("\n...")
+
+
+def _printable(text: str) -> str:
+    """``text`` for a comment: every character that could end the line or not encode escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _checks_hint(report: ScanReport) -> list[str]:

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
@@ -22,10 +23,12 @@ from spacy.attrs import IDX, IS_PUNCT, IS_STOP, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from privprep.detect.cues import CueRecognizer
 from privprep.detect.gazetteer import gazetteer
 from privprep.detect.listed import ListedRecognizer
 from privprep.detect.offline import MODEL_PACKAGE, blank_pipeline, ensure_offline, load_ner_model
 from privprep.detect.parallel import run_two
+from privprep.detect.places import place_names
 from privprep.detect.recognizers import MultiRegionPhoneRecognizer, policy_recognizer
 from privprep.detect.report import FEATURES
 from privprep.errors import ReasonCode, fail
@@ -36,6 +39,7 @@ LANGUAGES = ("en",)
 PARALLEL_MIN = 500  # texts for NER from which a second process pays off (bench_scrub (a): 1.7x at 500)
 BATCH_SIZE = 256
 NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+_LETTERS = re.compile(r"[^\W\d_]+")
 _IGNORED_LABELS = ("ORG", "ORGANIZATION", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL",
                    "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART")  # fmt: skip
 _LABELS = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION", "NORP": "NRP",
@@ -106,6 +110,9 @@ class Detector:
         if "gazetteer" in features:
             gazetteer()  # built now, with the model, not on the first text
             registry.add_recognizer(ListedRecognizer(language))
+        if "cues" in features:
+            place_names()
+            registry.add_recognizer(CueRecognizer(language))
         for spec in recognizers:
             registry.add_recognizer(policy_recognizer(spec, language))
         self.custom = {spec.entity: list(spec.context) for spec in recognizers}
@@ -117,9 +124,14 @@ class Detector:
         self.lock = threading.Lock()
 
     def docs(self, texts: Sequence[str], ner: Sequence[bool]) -> list[Doc]:
-        """NER docs (batched) for flagged texts, token docs for the rest."""
+        """NER docs (batched) for flagged texts, token docs for the rest.
+
+        An ALL-CAPS or all lower-case text goes to the model true-cased (:func:`truecase`):
+        the small model finds names by their capital letters. Offsets stay the same.
+        """
         flagged = [i for i, wanted in enumerate(ner) if wanted] if self.ner else []
-        piped = self.nlp.pipe((texts[i] for i in flagged), batch_size=BATCH_SIZE)
+        cased = (truecase(texts[i]) if "cues" in self.features else texts[i] for i in flagged)
+        piped = self.nlp.pipe(cased, batch_size=BATCH_SIZE)
         docs = dict(zip(flagged, piped, strict=True))
         return [docs[i] if i in docs else self.nlp.make_doc(text) for i, text in enumerate(texts)]
 
@@ -131,21 +143,29 @@ class Detector:
         ner: Sequence[bool] | None,
         allow: Sequence[str] = (),
         threshold: float = 0.0,
+        per_text: Sequence[Sequence[str]] | None = None,
     ) -> list[list[RecognizerResult]]:
         """Presidio results per text for ``entities``; NER runs only where ``ner`` is true.
 
         ``ner=None`` analyzes whole values: no tokens, so no context words (nothing around them).
+        ``per_text``: the entities worth looking for in each text (a subset of ``entities``).
         With ``PARALLEL_MIN`` texts for NER or more, a forked helper analyzes half of them.
         """
         wanted = sorted(set(entities) & self.entities)
         if not wanted:
             return [[] for _ in texts]
+        each = (
+            [sorted(set(e) & set(wanted)) for e in per_text]
+            if per_text is not None
+            else [wanted] * len(texts)
+        )
         if ner is None or not self.ner or sum(ner) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
             with self.lock:
-                return self._analyze(texts, ner, wanted, allow, threshold)
+                return self._analyze(texts, ner, each, allow, threshold)
 
         def work(part: list[int]) -> list[list[tuple[str, int, int, float, str]]]:
-            found = self._analyze([texts[i] for i in part], [ner[i] for i in part], wanted, allow, threshold)
+            found = self._analyze([texts[i] for i in part], [ner[i] for i in part], [each[i] for i in part],
+                                  allow, threshold)  # fmt: skip
             return [[_pack(r) for r in results] for results in found]
 
         with self.lock:  # one spaCy pipeline: columns scrubbed on parallel Polars threads take turns
@@ -156,7 +176,7 @@ class Detector:
         self,
         texts: Sequence[str],
         ner: Sequence[bool] | None,
-        wanted: list[str],
+        wanted: Sequence[list[str]],
         allow: Sequence[str],
         threshold: float,
     ) -> list[list[RecognizerResult]]:
@@ -169,12 +189,14 @@ class Detector:
             self.analyzer.analyze(
                 text,
                 self.language,
-                entities=wanted,
+                entities=entities,
                 score_threshold=threshold,
                 nlp_artifacts=found,
                 allow_list=allow_list,
             )
-            for text, found in zip(texts, artifacts, strict=True)
+            if entities
+            else []
+            for text, found, entities in zip(texts, artifacts, wanted, strict=True)
         ]
 
     def settings(self) -> dict[str, object]:
@@ -187,6 +209,29 @@ class Detector:
             "features": sorted(self.features),
             "custom_entities": sorted(self.custom),
         }
+
+
+def truecase(text: str) -> str:
+    """An ALL-CAPS or lower-case text in lower case but for listed first names and places, and
+    listed last names after a first name (same length).
+
+    ``SPOKE WITH MARIA LOPEZ`` → ``spoke with Maria Lopez``.
+    """
+    if not (text.isupper() or text.islower()):
+        return text
+    gaz, places = gazetteer(), place_names()
+    out, after_first = [], False
+    for m in _LETTERS.finditer(text):
+        low = m.group().lower()
+        first = low in gaz.first and low not in gaz.common
+        named = first or (low in places and low not in gaz.common) or (after_first and low in gaz.last)
+        out.append((m.start(), low.capitalize() if named else low))
+        after_first = first
+    cased = list(text.lower())
+    for start, word in out:
+        cased[start : start + len(word)] = word
+    result = "".join(cased)
+    return result if len(result) == len(text) else text
 
 
 def _pack(r: RecognizerResult) -> tuple[str, int, int, float, str]:

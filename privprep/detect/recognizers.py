@@ -31,6 +31,13 @@ REGIONS = _FIRST + tuple(
     )
 )
 _PHONE_TEXT = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d ().\-/]{5,20}\d(?:\s*(?:x|ext\.?)\s*\d{1,5})?(?!\w)")
+_COUNTER = re.compile(
+    r"(?i)\b(?:order|invoice|inv|ref|reference|tracking|account|acct|id|ticket|sku|serial|case|po|no\.?|#)\W*$"
+)
+_PHONE_CUE = re.compile(
+    r"(?i)\b(?:call|called|calling|phone|phoned|tel|mobile|cell|number|reach|ring|rang|text|sms|whatsapp"
+    r"|fax|dial|contact|landline|line)\b\D{0,20}$"
+)
 _SEPARATED = re.compile(r"[ ().\-/+]")
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*\d{1,5}$")
 _NOT_PHONE = re.compile(
@@ -105,7 +112,8 @@ class MultiRegionPhoneRecognizer(LocalRecognizer):
 
     CONTEXT: ClassVar[list[str]] = [
         "phone", "number", "telephone", "cell", "cellphone", "mobile", "call", "tel", "reach",
-        "contact", "fax", "whatsapp", "text", "sms", "dial",
+        "contact", "fax", "whatsapp", "text", "sms", "dial", "called", "calling", "calls", "phoned",
+        "rang", "ring", "texted", "reached", "dialled", "dialed",
     ]  # fmt: skip
 
     def __init__(self, supported_language: str = "en") -> None:
@@ -122,10 +130,17 @@ class MultiRegionPhoneRecognizer(LocalRecognizer):
         results = []
         for match in _PHONE_TEXT.finditer(text):
             candidate = match.group()
-            region = phone_region(candidate)
+            if _COUNTER.search(text, max(0, match.start() - 24), match.start()):
+                continue  # "order 5551234567", "invoice #..."
+            bare = not _SEPARATED.search(candidate)
+            region = phone_region(candidate) or (phone_region("+" + candidate) if bare else None)
+            digits = sum(c.isdigit() for c in candidate)
+            cued = _PHONE_CUE.search(text, max(0, match.start() - 32), match.start()) is not None
+            if region is None and (cued or candidate.startswith("+")) and 9 <= digits <= 15:
+                region = "a possible"  # not valid anywhere, but a phone by its cue or its "+"
             if region is None:
                 continue
-            score = 0.4 if _SEPARATED.search(candidate) else 0.3
+            score = 0.3 if bare and not cued and region == phone_region(candidate) else 0.4
             why = f"valid {region} phone number"
             explanation = AnalysisExplanation(
                 recognizer=self.name, original_score=score, textual_explanation=why

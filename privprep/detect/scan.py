@@ -6,6 +6,7 @@ import time
 
 import polars as pl
 
+from privprep.detect.nested import scan_column
 from privprep.detect.report import FEATURES, ScanReport
 from privprep.detect.sampling import ROWS_PER_VALUE, column_samples, sample_rows
 from privprep.policy.detection import DetectSpec
@@ -41,7 +42,10 @@ def scan(
     allow = tuple(policy.allow) if policy else ()
     settings = Settings(detector, spec.threshold, allow, frozenset(chosen))
     frame = sample_rows(data.lazy(), sample * ROWS_PER_VALUE)
-    findings = [classify(cs, settings) for cs in column_samples(frame, sample)]
+    findings = [  # nested and binary columns: by their leaves (privprep.detect.nested)
+        scan_column(cs, frame, sample, lambda leaf: classify(leaf, settings))
+        for cs in column_samples(frame, sample)
+    ]
     return ScanReport(
         columns=findings,
         rows_sampled=frame.height,

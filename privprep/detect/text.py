@@ -119,12 +119,26 @@ def analyze_free_text(
 
 
 def resolve(results: list[Any]) -> list[Any]:
-    """Non-overlapping spans, best first (higher score, then longer): an e-mail beats its domain."""
+    """Non-overlapping spans, best first (higher score, then longer): an e-mail beats its domain.
+
+    Overlapping spans of the same entity first become one (``221B`` + ``Baker Street``).
+    """
     kept: list[Any] = []
-    for r in sorted(results, key=lambda r: (-r.score, r.start - r.end, r.start, r.entity_type)):
+    for r in sorted(_merged(results), key=lambda r: (-r.score, r.start - r.end, r.start, r.entity_type)):
         if all(r.end <= k.start or r.start >= k.end for k in kept):
             kept.append(r)
     return sorted(kept, key=lambda r: r.start)
+
+
+def _merged(results: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for r in sorted(results, key=lambda r: (r.entity_type, r.start, -r.end)):
+        last = out[-1] if out else None
+        if last is not None and last.entity_type == r.entity_type and r.start < last.end:
+            last.end, last.score = max(last.end, r.end), max(last.score, r.score)
+        else:
+            out.append(r)
+    return out
 
 
 def free_text_score(contains: dict[str, float]) -> tuple[float, list[dict[str, Any]]]:

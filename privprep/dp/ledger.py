@@ -1,15 +1,15 @@
-"""Persistent privacy-budget ledger in SQLite: reserve before touching data, never overspend.
+"""Persistent privacy-budget ledger in SQLite: reserve before touching data, never overspend, never reset.
 
-A dataset's budget is identified by its name (``aggregates.dataset`` or the policy name); the
-privacy unit and the totals are pinned by the first reservation, and a later run that states
-another unit or other totals is refused, so editing the policy cannot reset a budget.
+A budget belongs to a dataset name (``aggregates.dataset`` or the policy name) and to every input
+file (sha256) released under it; the privacy unit and the totals are pinned by the first
+reservation, and a later run that states another unit, other totals or another name for the same
+input is refused, so editing the policy cannot reset a budget.
 
-Each spend moves through ``reserved`` (no output has left privprep) → ``released`` (noisy
-values handed to the caller) → ``committed``; or to ``rolled_back``. Every state but
-``rolled_back`` counts as spent. Reservations are made with ``BEGIN IMMEDIATE``, so concurrent
-processes are serialized and can never overspend together. Sums are exact: each ε and δ counts
-as the decimal written in the policy (``0.1 + 0.2`` fits a budget of ``0.3``), and every
-measurement spends slightly less than its float (see ``query._resolve``).
+Every row is MACed and the ledger as a whole is sealed (:mod:`privprep.dp.seal`); each reservation
+first checks that the ledger holds every release the audit log knows (:mod:`privprep.dp.history`).
+Each spend moves through ``reserved`` → ``released`` → ``committed``, or to ``rolled_back``; every
+state but ``rolled_back`` counts as spent. ``BEGIN IMMEDIATE`` serializes concurrent processes.
+Sums are exact: each ε and δ counts as the decimal written in the policy.
 """
 
 from __future__ import annotations
@@ -18,27 +18,43 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
+from privprep.dp.history import History
+from privprep.dp.identity import bind_input, check_history, pin
 from privprep.dp.owner import Owner, current_owner
+from privprep.dp.seal import ACTIVE, LedgerSeal, exact, now, read_row
 from privprep.errors import PrivprepError, ReasonCode, fail
-from privprep.policy.aggregates import Budget
+from privprep.keys import MasterKey
+from privprep.policy.aggregates import AggregatesSpec, Budget
 
-ACTIVE = ("reserved", "released", "committed")
+LEDGER_NAME = "privprep-budget.sqlite"
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS budgets (
   dataset TEXT PRIMARY KEY, unit TEXT NOT NULL,
-  epsilon REAL NOT NULL, delta REAL NOT NULL, created_at TEXT NOT NULL);
+  epsilon REAL NOT NULL, delta REAL NOT NULL, created_at TEXT NOT NULL, mac TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (
+  sha256 TEXT PRIMARY KEY, dataset TEXT NOT NULL, run_id TEXT NOT NULL, created_at TEXT NOT NULL,
+  mac TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS spends (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, dataset TEXT NOT NULL REFERENCES budgets(dataset),
+  id INTEGER PRIMARY KEY, dataset TEXT NOT NULL REFERENCES budgets(dataset),
   run_id TEXT NOT NULL, release TEXT NOT NULL, epsilon REAL NOT NULL, delta REAL NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('reserved', 'released', 'committed', 'rolled_back')),
   host TEXT NOT NULL, pid INTEGER NOT NULL, pid_start TEXT,
-  created_at TEXT NOT NULL, resolved_at TEXT, note TEXT);
+  created_at TEXT NOT NULL, resolved_at TEXT, note TEXT, mac TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS spends_dataset ON spends (dataset, state);
 """
+_FULL = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def ledger_location(spec: AggregatesSpec, input_path: Path | None, log_path: Path) -> Path:
+    """``aggregates.ledger``, else beside the input file (the budget follows the data, not the audit log),
+    else (an in-memory input) beside the audit log."""
+    if spec.ledger:
+        return Path(spec.ledger)
+    return (input_path.parent if input_path is not None else log_path.parent) / LEDGER_NAME
 
 
 @dataclass(frozen=True)
@@ -52,62 +68,80 @@ class Balance:
 
     @property
     def epsilon_remaining(self) -> float:
-        return float(_exact(self.epsilon_total) - self.epsilon_spent)
+        return float(exact(self.epsilon_total) - self.epsilon_spent)
 
     @property
     def delta_remaining(self) -> float:
-        return float(_exact(self.delta_total) - self.delta_spent)
-
-
-def _exact(value: float) -> Fraction:
-    """The decimal a policy wrote (``repr`` of a float is its shortest round-tripping decimal)."""
-    return Fraction(repr(float(value)))
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+        return float(exact(self.delta_total) - self.delta_spent)
 
 
 class Ledger:
-    """One SQLite file; every method is one short transaction."""
+    """One SQLite file; every method is one short transaction. Without ``key`` it can only be read,
+    unverified (``privprep budget show`` without the key)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: MasterKey | None = None) -> None:
         self.path = Path(path)
+        self._seal = LedgerSeal(key, str(self.path)) if key is not None else None
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise _storage_error(self.path, exc) from None
         try:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                _reap_stale(conn)
+                if self._seal is not None:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    self._seal.verify(conn)
+                    _reap_stale(conn, self._seal)
                 yield conn
+                if self._seal is not None:
+                    self._seal.reseal(conn)
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _storage_error(self.path, exc) from None
         finally:
             conn.close()
 
+    def _writer(self) -> LedgerSeal:
+        if self._seal is None:
+            raise fail(ReasonCode.KEY_MISSING, "the budget ledger can only be written with the master key")
+        return self._seal
+
     def reserve(
-        self, dataset: str, unit: str, budget: Budget, run_id: str, costs: list[tuple[str, float, float]]
-    ) -> list[int]:
-        """Reserve every ``(release, ε, δ)`` at once, or fail with BUDGET_EXCEEDED and reserve nothing."""
-        owner = current_owner()
+        self, dataset: str, unit: str, budget: Budget, run_id: str, costs: list[tuple[str, float, float]],
+        *, history: History | None = None, input_sha256: str | None = None,
+    ) -> list[int]:  # fmt: skip
+        """Reserve every ``(release, ε, δ)`` at once, or reserve nothing and raise.
+
+        BUDGET_EXCEEDED when the total does not fit; DP_INVALID when the unit, the totals or the
+        dataset name of this input differ from what is pinned; AUDIT_INVALID when the ledger fails
+        verification or lacks a release that ``history`` (the audit log) knows.
+        """
+        seal, owner = self._writer(), current_owner()
         with self._transaction() as conn:
-            _pin(conn, dataset, unit, budget)
+            pin(conn, seal, dataset, unit, budget)
+            bind_input(conn, seal, dataset, run_id, input_sha256, history)
+            if history is not None:
+                check_history(conn, self.path, dataset, history)
             balance = _balance(conn, dataset)
-            want_e = sum((_exact(e) for _, e, _ in costs), Fraction(0))
-            want_d = sum((_exact(d) for _, _, d in costs), Fraction(0))
-            over_e = balance.epsilon_spent + want_e > _exact(budget.epsilon)
-            if over_e or balance.delta_spent + want_d > _exact(budget.delta):
+            spent_e = max(balance.epsilon_spent, history.epsilon if history else Fraction(0))
+            want_e = sum((exact(e) for _, e, _ in costs), Fraction(0))
+            want_d = sum((exact(d) for _, _, d in costs), Fraction(0))
+            over_e = spent_e + want_e > exact(budget.epsilon)
+            if over_e or balance.delta_spent + want_d > exact(budget.delta):
                 raise _exceeded(dataset, budget, balance, want_e, want_d, len(costs))
-            return [_insert(conn, dataset, run_id, name, e, d, owner) for name, e, d in costs]
+            return [_insert(conn, seal, dataset, run_id, name, e, d, owner) for name, e, d in costs]
 
     def mark_released(self, ids: list[int]) -> Balance:
         """Noisy values are about to leave privprep: from now on they count even if the run fails."""
@@ -127,19 +161,19 @@ class Ledger:
         )
 
     def _move(self, ids: list[int], moves: list[tuple[str, str, str | None]]) -> Balance:
-        marks = ",".join("?" * len(ids))
+        seal = self._writer()
         with self._transaction() as conn:
-            for old, new, note in moves:
-                conn.execute(
-                    f"UPDATE spends SET state = ?, resolved_at = ?, note = COALESCE(?, note)"
-                    f" WHERE state = ? AND id IN ({marks})",
-                    (new, _now(), note, old, *ids),
-                )
-            row = conn.execute(f"SELECT dataset FROM spends WHERE id IN ({marks}) LIMIT 1", ids).fetchone()
-            return _balance(conn, row[0])
+            rows = [read_row(conn, "spends", i) for i in ids]
+            for row in rows:
+                for old, new, note in moves:
+                    if row["state"] == old:
+                        change = {"state": new, "resolved_at": now(), "note": note or row["note"]}
+                        seal.put(conn, "spends", row | change)
+                        break
+            return _balance(conn, rows[0]["dataset"])
 
     def balances(self, dataset: str | None = None) -> list[tuple[str, str, Balance, list[sqlite3.Row]]]:
-        """Every dataset's (name, unit, balance, entries), oldest entry first."""
+        """Every dataset's (name, unit, balance, entries), oldest entry first; verified with the key."""
         if not self.path.exists():
             raise fail(ReasonCode.INPUT_NOT_FOUND, f"no budget ledger at {self.path}")
         with self._transaction() as conn:
@@ -154,6 +188,27 @@ class Ledger:
                 rows = conn.execute("SELECT * FROM spends WHERE dataset = ? ORDER BY id", (name,)).fetchall()
                 out.append((name, unit, _balance(conn, name), rows))
             return out
+
+    def head(self) -> str:
+        """The ledger's seal (changes with every write): anchor it elsewhere to detect a restored copy."""
+        with self._transaction() as conn:
+            found = conn.execute("SELECT value FROM meta WHERE name = 'seal'").fetchone()
+            return found[0] if found else ""
+
+
+def _storage_error(path: Path, exc: OSError | sqlite3.Error) -> PrivprepError:
+    """A ledger that cannot be written (disk full, read-only, locked) or read (not a database)."""
+    if isinstance(exc, OSError):
+        return fail(ReasonCode.OUTPUT_FAILED, f"cannot create the budget ledger {path}: {exc.strerror}")
+    name = getattr(exc, "sqlite_errorname", "SQLITE_ERROR")
+    if name in _FULL:
+        what = "the disk is full" if name == "SQLITE_FULL" else name.removeprefix("SQLITE_").lower()
+        return fail(
+            ReasonCode.OUTPUT_FAILED,
+            f"cannot write the budget ledger {path} ({what}); nothing was reserved, released or spent",
+        )
+    message = f"the budget ledger {path} is not a readable privprep ledger ({name})"
+    return fail(ReasonCode.AUDIT_INVALID, message)
 
 
 def _f(value: Fraction | float) -> str:
@@ -176,25 +231,6 @@ def _exceeded(
     )
 
 
-def _pin(conn: sqlite3.Connection, dataset: str, unit: str, budget: Budget) -> None:
-    """First use pins unit and totals; later runs must state the same ones."""
-    row = conn.execute("SELECT unit, epsilon, delta FROM budgets WHERE dataset = ?", (dataset,)).fetchone()
-    if row is None:
-        conn.execute(
-            "INSERT INTO budgets VALUES (?, ?, ?, ?, ?)",
-            (dataset, unit, budget.epsilon, budget.delta, _now()),
-        )
-        return
-    if (row[0], row[1], row[2]) != (unit, budget.epsilon, budget.delta):
-        raise fail(
-            ReasonCode.DP_INVALID,
-            f"the budget ledger pins dataset {dataset!r} to privacy unit {row[0]} with ε={row[1]:g}"
-            f" δ={row[2]:g}; the policy states {unit} with ε={budget.epsilon:g} δ={budget.delta:g}."
-            " A budget cannot be changed once used: restore those values, or name a new dataset"
-            " (aggregates.dataset) only if it truly holds different people's data",
-        )
-
-
 def _balance(conn: sqlite3.Connection, dataset: str) -> Balance:
     total = conn.execute("SELECT epsilon, delta FROM budgets WHERE dataset = ?", (dataset,)).fetchone()
     spent = conn.execute(
@@ -203,36 +239,34 @@ def _balance(conn: sqlite3.Connection, dataset: str) -> Balance:
     return Balance(
         total[0],
         total[1],
-        sum((_exact(e) for e, _ in spent), Fraction(0)),
-        sum((_exact(d) for _, d in spent), Fraction(0)),
+        sum((exact(e) for e, _ in spent), Fraction(0)),
+        sum((exact(d) for _, d in spent), Fraction(0)),
     )
 
 
 def _insert(
-    conn: sqlite3.Connection, dataset: str, run_id: str, name: str, eps: float, delta: float, owner: Owner
-) -> int:
-    cur = conn.execute(
-        "INSERT INTO spends (dataset, run_id, release, epsilon, delta, state, host, pid, pid_start,"
-        " created_at) VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
-        (dataset, run_id, name, eps, delta, owner.host, owner.pid, owner.start, _now()),
-    )
-    return int(cur.lastrowid or 0)
+    conn: sqlite3.Connection, seal: LedgerSeal, dataset: str, run_id: str, name: str, eps: float,
+    delta: float, owner: Owner,
+) -> int:  # fmt: skip
+    spend_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM spends").fetchone()[0]
+    seal.put(conn, "spends", {
+        "id": spend_id, "dataset": dataset, "run_id": run_id, "release": name, "epsilon": float(eps),
+        "delta": float(delta), "state": "reserved", "host": owner.host, "pid": owner.pid,
+        "pid_start": owner.start, "created_at": now(), "resolved_at": None, "note": None,
+    })  # fmt: skip
+    return int(spend_id)
 
 
-def _reap_stale(conn: sqlite3.Connection) -> None:
+def _reap_stale(conn: sqlite3.Connection, seal: LedgerSeal) -> None:
     """Resolve spends whose owning process died: unreleased ones are freed, released ones stay spent."""
-    rows = conn.execute(
-        "SELECT id, state, host, pid, pid_start FROM spends WHERE state IN ('reserved', 'released')"
-    ).fetchall()
-    for spend_id, state, host, pid, start in rows:
-        if Owner(host, pid, start).alive():
+    ids = [r[0] for r in conn.execute("SELECT id FROM spends WHERE state IN ('reserved', 'released')")]
+    for spend_id in ids:
+        row = read_row(conn, "spends", spend_id)
+        if Owner(row["host"], row["pid"], row["pid_start"]).alive():
             continue
         new, note = (
             ("rolled_back", "owner process died before releasing")
-            if state == "reserved"
+            if row["state"] == "reserved"
             else ("committed", "owner process died after releasing; counted as spent")
         )
-        conn.execute(
-            "UPDATE spends SET state = ?, resolved_at = ?, note = ? WHERE id = ?",
-            (new, _now(), note, spend_id),
-        )
+        seal.put(conn, "spends", row | {"state": new, "resolved_at": now(), "note": note})

@@ -14,6 +14,7 @@ import opendp.prelude as dp
 import polars as pl
 
 from privprep.dp.theory import Part, alpha_fraction
+from privprep.dtypes import render_dtype
 from privprep.errors import ReasonCode, fail
 from privprep.policy.aggregates import U32_MAX, Count, Mean, Quantile, Release, Sum
 
@@ -59,7 +60,7 @@ def _numeric(where: str, metric: Metric, schema: pl.Schema) -> bool:
     if not (dtype.is_integer() or dtype.is_float()):
         raise fail(
             ReasonCode.TYPE_MISMATCH,
-            f"{where}: {metric.kind} needs an integer or float column; {column!r} is {dtype}",
+            f"{where}: {metric.kind} needs an integer or float column; {column!r} is {render_dtype(dtype)}",
         )
     return dtype.is_integer()
 

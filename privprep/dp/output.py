@@ -11,6 +11,8 @@ Everything here is post-processing of DP outputs and public parameters, so it co
 
 from __future__ import annotations
 
+import math
+
 import opendp.prelude as dp
 import polars as pl
 
@@ -18,9 +20,13 @@ from privprep.dp.metrics import MetricPlan
 from privprep.dp.query import PreparedRelease
 from privprep.dp.records import CONFIDENCE, MetricRecord
 from privprep.dp.theory import rank_accuracy
+from privprep.errors import ReasonCode, fail
 from privprep.policy.aggregates import Count, Mean, Quantile, Sum
 
 ALPHA = 1 - CONFIDENCE
+MAX_SCALE = 2.0**52
+"""Largest noise scale privprep publishes: beyond it floats lose whole units and an integer statistic's
+noise could reach Int64's limits (issue 9: ε=1e-300 published i64::MAX)."""
 
 
 def accuracy(mechanism: str, scale: float, alpha: float = ALPHA) -> float:
@@ -28,6 +34,19 @@ def accuracy(mechanism: str, scale: float, alpha: float = ALPHA) -> float:
     if mechanism == "Integer Laplace":
         return float(dp.discrete_laplacian_scale_to_accuracy(scale, alpha))
     return float(dp.laplacian_scale_to_accuracy(scale, alpha))
+
+
+def check_publishable(prep: PreparedRelease) -> None:
+    """Refuse, before anything is reserved, a release whose noise scale or accuracy is not a usable number."""
+    for alias, scale in prep.scales.items():
+        mechanism = prep.mechanisms[alias]
+        acc = accuracy(mechanism, scale) if "Laplace" in mechanism and 0 < scale <= MAX_SCALE else 0.0
+        if not (0 < scale <= MAX_SCALE and math.isfinite(acc) and acc >= 0):
+            raise fail(
+                ReasonCode.DP_INVALID,
+                f"{prep.where}: {alias} would get noise of scale {scale:.3g}; privprep publishes scales in"
+                f" (0, {MAX_SCALE:.3g}]: raise ε or narrow the bounds",
+            )
 
 
 def finish(prep: PreparedRelease, raw: pl.DataFrame) -> tuple[pl.DataFrame, list[MetricRecord], int, int]:

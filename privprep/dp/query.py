@@ -18,6 +18,7 @@ from opendp.mod import OpenDPException
 from privprep.dp.metrics import MetricPlan, plan_metrics
 from privprep.dp.records import CONFIDENCE
 from privprep.dp.theory import check_scales, global_scale
+from privprep.dtypes import render_dtype
 from privprep.errors import ReasonCode, fail
 from privprep.policy.aggregates import U32_MAX, AggregatesSpec, Count, Release
 
@@ -66,8 +67,8 @@ def _select(where: str, lf: pl.LazyFrame, schema: pl.Schema, columns: list[str])
         if not (dtype.is_integer() or dtype.is_float() or isinstance(dtype, _KEY_TYPES)):
             raise fail(
                 ReasonCode.TYPE_MISMATCH,
-                f"{where}: column {name!r} is {dtype}; DP releases read numbers, strings, booleans,"
-                " categoricals, dates and times",
+                f"{where}: column {name!r} is {render_dtype(dtype)}; DP releases read numbers, strings,"
+                " booleans, categoricals, dates and times",
             )
         exprs.append(pl.col(name).cast(_WIDEN[dtype]) if dtype in _WIDEN else pl.col(name))
     return lf.select(exprs)
@@ -91,7 +92,7 @@ def _keys(where: str, release: Release, schema: pl.Schema) -> pl.DataFrame:
             raise TypeError
         keys = given.cast(types)  # type: ignore[arg-type]
     except (TypeError, ValueError, pl.exceptions.PolarsError):
-        described = ", ".join(f"{c}: {t}" for c, t in types.items())
+        described = ", ".join(f"{c}: {render_dtype(t)}" for c, t in types.items())
         raise fail(
             ReasonCode.TYPE_MISMATCH, f"{where}.keys do not fit the group_by dtypes ({described})"
         ) from None

@@ -1,7 +1,8 @@
 """A run's DP releases: resolve and reserve first, touch the data once, then commit or roll back.
 
-``DPRun.prepare`` reads only the schema and reserves the cost; ``release`` runs each measurement
-exactly once; ``commit`` follows once the tables are safely written, ``rollback`` otherwise.
+``DPRun.prepare`` reads only the schema, checks the ledger against the audit log and reserves the
+cost; ``release`` runs each measurement exactly once; ``commit`` follows once the tables are safely
+written, ``rollback`` otherwise.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import opendp.prelude as dp
 import polars as pl
 from opendp.mod import GLOBAL_FEATURES
 
+from privprep.audit.store import AuditLog
+from privprep.dp.history import audit_history
 from privprep.dp.ledger import Balance, Ledger
-from privprep.dp.output import finish
+from privprep.dp.output import check_publishable, finish
 from privprep.dp.query import PreparedRelease, prepare_release
 from privprep.dp.records import ReleasedTable, ReleaseRecord
-from privprep.errors import ReasonCode, fail
+from privprep.errors import PrivprepError, ReasonCode, fail
+from privprep.keys import MasterKey
 from privprep.policy.aggregates import AggregatesSpec
 
 FEATURES = ["contrib"]
@@ -52,19 +56,26 @@ class DPRun:
 
     @classmethod
     def prepare(
-        cls, spec: AggregatesSpec, lf: pl.LazyFrame, *, dataset: str, ledger_path: Path, run_id: str
-    ) -> DPRun:
+        cls, spec: AggregatesSpec, lf: pl.LazyFrame, *, dataset: str, ledger_path: Path, run_id: str,
+        key: MasterKey, audit: AuditLog, input_sha256: str | None = None,
+    ) -> DPRun:  # fmt: skip
         """Validate against ``lf``'s schema, resolve every release, reserve their total cost at once.
 
-        Raises PrivprepError (BUDGET_EXCEEDED, DP_INVALID, COLUMN_MISSING, TYPE_MISMATCH); on error
-        nothing is reserved.
+        ``key`` MACs the ledger; ``audit`` is the run's audit log, whose finished records must all be
+        in the ledger; ``input_sha256`` (the input file's) binds the input to ``dataset``. Raises
+        PrivprepError (BUDGET_EXCEEDED, DP_INVALID, AUDIT_INVALID, OUTPUT_FAILED, COLUMN_MISSING,
+        TYPE_MISMATCH); on error nothing is reserved.
         """
         _enable_features()
         schema = lf.collect_schema()
         prepared = [prepare_release(spec, i, lf, schema) for i in range(len(spec.releases))]
-        ledger = Ledger(ledger_path)
+        for prep in prepared:
+            check_publishable(prep)
+        ledger = Ledger(ledger_path, key)
         costs = [(p.release.name, p.epsilon, p.delta) for p in prepared]
-        ids = ledger.reserve(dataset, spec.privacy_unit.key, spec.budget, run_id, costs)
+        history = audit_history(audit, dataset, input_sha256)
+        unit, sha = spec.privacy_unit.key, input_sha256
+        ids = ledger.reserve(dataset, unit, spec.budget, run_id, costs, history=history, input_sha256=sha)
         return cls(spec, prepared, ledger, ids, dataset, run_id)
 
     def release(self) -> list[ReleasedTable]:
@@ -72,13 +83,13 @@ class DPRun:
         if self._state != "reserved":
             raise fail(ReasonCode.INTERNAL, f"DP releases cannot run again (state: {self._state})")
         self._state = "releasing"
-        outputs = []
+        raws = []
         for prep in self.prepared:
             started = time.perf_counter()
-            raw = prep.context(prep.measurement).collect()
-            outputs.append((prep, *finish(prep, raw), time.perf_counter() - started))
-        balance = self.ledger.mark_released(self.ids)
+            raws.append((prep, prep.context(prep.measurement).collect(), time.perf_counter() - started))
+        balance = self.ledger.mark_released(self.ids)  # noise was drawn: what follows may depend on it
         self._state = "released"
+        outputs = [(prep, *finish(prep, raw), seconds) for prep, raw, seconds in raws]
         self._released = [
             ReleasedTable(p.release.name, p.release.path, frame, self._record(p, m, c, d, s, frame, balance))
             for p, frame, m, c, d, s in outputs
@@ -97,9 +108,17 @@ class DPRun:
         ]
 
     def rollback(self) -> None:
-        """Free the reservation; noisy values already handed out stay spent."""
+        """Free the reservation; noisy values already handed out stay spent.
+
+        If the ledger cannot be written now (disk full), the reservation stays counted until this
+        process has exited; then the next transaction resolves it like any dead owner's.
+        """
         if self._state != "committed":
-            self.ledger.rollback(self.ids)
+            try:
+                self.ledger.rollback(self.ids)
+            except PrivprepError as exc:
+                if exc.code is not ReasonCode.OUTPUT_FAILED:
+                    raise
             self._state = "rolled_back"
 
     def _record(

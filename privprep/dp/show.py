@@ -9,14 +9,20 @@ from rich.table import Table
 
 from privprep.dp.ledger import Ledger
 from privprep.dp.records import BudgetSummary, LedgerEntry
+from privprep.keys import MasterKey
 
 _ENTRY_FIELDS = ("release", "run_id", "epsilon", "delta", "state", "note")
 
 
-def budget_summary(ledger_path: str | Path, dataset: str | None = None) -> list[BudgetSummary]:
+def budget_summary(
+    ledger_path: str | Path, dataset: str | None = None, key: MasterKey | None = None
+) -> list[BudgetSummary]:
     """Budgets in the ledger (one dataset if named); pending reservations count as spent.
 
-    Raises PrivprepError(INPUT_NOT_FOUND) when the ledger or the dataset does not exist.
+    With ``key`` the ledger is verified first (every row's MAC and the seal) and reservations of dead
+    processes are resolved; without it the figures are read as they are, unverified. Raises
+    PrivprepError: INPUT_NOT_FOUND when the ledger or the dataset does not exist, AUDIT_INVALID when
+    the ledger fails verification.
     """
     return [
         BudgetSummary(
@@ -32,13 +38,15 @@ def budget_summary(ledger_path: str | Path, dataset: str | None = None) -> list[
                 LedgerEntry(time=row["created_at"], **{k: row[k] for k in _ENTRY_FIELDS}) for row in rows
             ],
         )
-        for name, unit, balance, rows in Ledger(Path(ledger_path)).balances(dataset)
+        for name, unit, balance, rows in Ledger(Path(ledger_path), key).balances(dataset)
     ]
 
 
-def render_budget(ledger_path: str | Path, dataset: str | None, console: Console) -> None:
-    """Print :func:`budget_summary` as one table per dataset."""
-    for summary in budget_summary(ledger_path, dataset):
+def render_budget(
+    ledger_path: str | Path, dataset: str | None, console: Console, key: MasterKey | None = None
+) -> None:
+    """Print :func:`budget_summary` as one table per dataset, then whether the ledger was verified."""
+    for summary in budget_summary(ledger_path, dataset, key):
         console.print(
             f"[bold]{summary.dataset}[/] ({summary.privacy_unit}): "
             f"ε total {summary.epsilon_total:g}, spent {summary.epsilon_spent:.6g}, "
@@ -52,3 +60,7 @@ def render_budget(ledger_path: str | Path, dataset: str | None, console: Console
             state = e.state if e.note is None else f"{e.state} ({e.note})"
             table.add_row(e.time, e.release, f"{e.epsilon:g}", f"{e.delta:g}", e.run_id, state)
         console.print(table)
+    if key is None:
+        console.print("ledger NOT verified: no master key (set PRIVPREP_KEY, or --key-env)", highlight=False)
+    else:
+        console.print(f"ledger verified; seal {Ledger(Path(ledger_path), key).head()}", highlight=False)

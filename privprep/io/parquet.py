@@ -51,11 +51,25 @@ def open_source(data: Data) -> Source:
     except Exception as exc:
         reason = type(exc).__name__
         raise fail(ReasonCode.INPUT_INVALID, f"input {path} is not readable Parquet ({reason})") from None
+    _unique_names(path, meta.schema.to_arrow_schema().names)
     frame = pl.scan_parquet(path)
     schema = frame.collect_schema()
     if not schema:
         raise fail(ReasonCode.INPUT_INVALID, f"input {path} has no columns")
     return Source(frame, schema, path, meta.num_rows, sha256_file(path))
+
+
+def _unique_names(path: Path, names: list[str]) -> None:
+    """Polars keeps one of two same-named columns and silently drops the other: refuse such a file."""
+    first: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in first:
+            raise fail(
+                ReasonCode.INPUT_INVALID,
+                f"input {path} has two columns named {name!r} (positions {first[name]} and {position});"
+                " rename one",
+            )
+        first[name] = position
 
 
 def read_privprep_metadata(path: Path) -> dict[str, str]:

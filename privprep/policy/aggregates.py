@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from privprep.policy.base import Spec
 
 U32_MAX = 2**32 - 1
+EPSILON_RANGE = (1e-3, 50.0)
+"""Allowed ε, per release and for a budget's total: below, noise drowns every statistic (and the
+noise of an integer sum can saturate Int64); above, the guarantee means nothing (and Laplace noise
+rounds to zero, so accuracies degenerate)."""
+DELTA_MAX = 1e-3
+"""Allowed δ: 0 to this. δ is the chance that a discovered group key exposes one person."""
+
+
+def _epsilon(value: float) -> float:
+    low, high = EPSILON_RANGE
+    allowed = f"allowed: a number from {low:g} to {high:g}"
+    if not math.isfinite(value):
+        raise ValueError(f"ε must be a finite number; {allowed}")
+    if value <= 0:
+        raise ValueError(f"ε must be greater than 0; {allowed}")
+    if not low <= value <= high:
+        raise ValueError(f"ε is {'below' if value < low else 'above'} the supported range; {allowed}")
+    return value
+
+
+def _delta(value: float) -> float:
+    if not (math.isfinite(value) and 0 <= value <= DELTA_MAX):
+        raise ValueError(f"δ must be a number from 0 to {DELTA_MAX:g}")
+    return value
+
+
+Epsilon = Annotated[float, AfterValidator(_epsilon)]
+Delta = Annotated[float, AfterValidator(_delta)]
+
+
 def _never_inferred(noun: str) -> str:
     return f"; {noun} are required: privprep never infers them from the private data, which would leak it"
 
@@ -39,8 +70,8 @@ class PrivacyUnit(Spec):
 class Budget(Spec):
     """Total privacy loss allowed for a dataset and unit, across all runs."""
 
-    epsilon: float = Field(gt=0)
-    delta: float = Field(0.0, ge=0, lt=1)
+    epsilon: Epsilon
+    delta: Delta = 0.0
 
 
 class Count(Spec):
@@ -109,8 +140,8 @@ class Release(Spec):
     """One DP query: metrics per group, written to ``path``."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    epsilon: float = Field(gt=0)
-    delta: float = Field(0.0, ge=0, lt=1)
+    epsilon: Epsilon
+    delta: Delta = 0.0
     group_by: list[str] = Field(default_factory=list)
     keys: list[Any] | None = None  # public keys; one list per key when grouping by several columns
     max_groups: int = Field(100, ge=1)  # keys discovered under DP: at most this many groups are kept

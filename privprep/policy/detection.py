@@ -22,13 +22,22 @@ def _compiles(pattern: str) -> str:
 Regex = Annotated[str, AfterValidator(_compiles)]
 
 
+def _no_apply_rules(value: object) -> object:
+    if value == "apply_rules":
+        raise ValueError(
+            "apply_rules is not a setting: rules (match: {entity: ...}) apply under fail and warn alike;"
+            " choose fail (stop on a PII column no rule covers) or warn (keep it and warn)"
+        )
+    return value
+
+
 class DetectSpec(Spec):
     """How columns are sampled and classified."""
 
     sample: int = Field(1000, ge=10, le=1_000_000, description="distinct non-null values per column")
     threshold: float = Field(0.5, gt=0, le=1)
-    on_undeclared_pii: Literal["fail", "warn", "apply_rules"] = "fail"
-    language: str = "en"
+    on_undeclared_pii: Annotated[Literal["fail", "warn"], BeforeValidator(_no_apply_rules)] = "fail"
+    language: Literal["en"] = Field("en", description="only English: the bundled spaCy model is English")
     ner: bool = True
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from privprep.errors import PolicyError, Problem
+from privprep.errors import PolicyError, Problem, ReasonCode
 from privprep.policy.keys import allowed_keys, description
+from privprep.policy.limits import FAST_LOADER, MAX_POLICY_BYTES, TooLarge, check_limits
 from privprep.policy.model import Policy
 
-_NOUNS = {"kind": "fake kind", "action": "action", "to": "generalize target", "with": "scrub replacement"}
+_NOUNS = {"action": "action", "to": "generalize target", "with": "scrub replacement", "language": "language"}
 
 
-class _TextKeys(yaml.SafeLoader):
+class _TextKeys(FAST_LOADER):  # type: ignore[misc,valid-type]
     """Mapping keys stay text: a column named 2024, no or null is a name, not a number or a boolean."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -26,36 +29,120 @@ class _TextKeys(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+_TOO_LONG = "larger than 1 MiB; a policy is a short text file"
+_COMMENTED_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^#'\":]*\s#")
+
+
 def load_policy(path: str | Path) -> Policy:
     """Read and validate a policy file; raises :class:`PolicyError` listing all problems."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_POLICY_BYTES + 1)
     except OSError as exc:
         raise PolicyError(f"cannot read policy {path}: {exc.strerror}") from None
+    if len(raw) > MAX_POLICY_BYTES:
+        raise PolicyError(f"policy {path} is invalid", [_located("", _TOO_LONG, None)])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = Problem("", "not UTF-8 text", line, ReasonCode.POLICY_INVALID)
+        raise PolicyError(f"policy {path} is invalid", [problem]) from None
     return parse_policy(text, source=str(path))
 
 
 def parse_policy(text: str, source: str = "<policy>") -> Policy:
-    """Validate policy YAML text."""
+    """Validate policy YAML text: the model, then every operator's own checks of its parameters."""
+    invalid = f"policy {source} is invalid"
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
+        raise PolicyError(invalid, [_located("", _TOO_LONG, None)])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=_TextKeys)  # a SafeLoader: no arbitrary objects
+        check_limits(text)
+        node = _compose(text)
+        data = _TextKeys("").construct_document(node) if node is not None else None  # safe: no objects
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = Problem("", f"not valid YAML: {getattr(exc, 'problem', exc)}", line)
-        raise PolicyError(f"policy {source} is invalid", [problem]) from None
+        raise PolicyError(invalid, [_yaml_problem(exc, text)]) from None
+    except TooLarge as exc:
+        raise PolicyError(invalid, [_located("", exc.message, exc.line)]) from None
+    except RecursionError:
+        raise PolicyError(invalid, [_located("", "nested too deeply to be a policy", None)]) from None
     if not isinstance(data, dict):
-        raise PolicyError(f"policy {source} is invalid", [Problem("", "expected a mapping at the top")])
+        raise PolicyError(invalid, [_located("", "expected a mapping at the top", None)])
     problems = _duplicate_keys(node, "")
     try:
         policy = Policy.model_validate({**data, "source_text": text})
     except ValidationError as exc:
-        problems += [_problem(err, node) for err in exc.errors(include_url=False)]
+        found = [_problem(err, node) for err in exc.errors(include_url=False)]
+        found += _operator_problems(_valid_parts(data), node)
+        problems += sorted(found, key=lambda p: p.line or 0)  # in the order the file reads
+    else:
+        problems += _operator_problems(policy, node)
     if problems:
         raise PolicyError(f"policy {source} has {len(problems)} problem(s)", problems)
     return policy
+
+
+def _located(where: str, message: str, line: int | None) -> Problem:
+    return Problem(where, message, line, ReasonCode.POLICY_INVALID)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree, by libyaml when present; a syntax error is worded by PyYAML, as documented."""
+    try:
+        return yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> Problem:
+    """The syntax error's line; a hint when a key lost its end to a ``#`` YAML read as a comment."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    message = f"not valid YAML: {getattr(exc, 'problem', None) or exc}"
+    lines = text.splitlines()
+    for n in range(min(line or len(lines), len(lines)), max((line or 0) - 2, 0), -1):
+        if _COMMENTED_KEY.match(lines[n - 1]):
+            message += f"; line {n} has a '#' that YAML reads as a comment; quote the key"
+            break
+    return _located("", message, line)
+
+
+def _valid_parts(data: dict[str, Any]) -> Policy:
+    """What the operators' checks read (column rules, rules, recognizers): each piece valid on its own."""
+    columns = data.get("columns") if isinstance(data.get("columns"), dict) else {}
+    valid: dict[str, Any] = {}
+    for name, value in columns.items():
+        valid.update(_valid("columns", {name: value}) or {})
+
+    def pieces(key: str) -> list[Any]:
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        return [one for item in items for one in _valid(key, [item]) or []]
+
+    return Policy.model_construct(columns=valid, rules=pieces("rules"), recognizers=pieces("recognizers"))
+
+
+def _valid(key: str, value: Any) -> Any:
+    try:
+        return _adapter(key).validate_python(value)
+    except ValidationError:
+        return None
+
+
+@functools.cache
+def _adapter(key: str) -> TypeAdapter[Any]:
+    return TypeAdapter(Policy.model_fields[key].annotation)
+
+
+def _operator_problems(policy: Policy, root: yaml.Node | None) -> list[Problem]:
+    """Each action's own checks (fake kinds, scrub entities, ...), located in the YAML."""
+    from privprep.transforms import rule_problems  # the operators import the policy models
+
+    found = []
+    for loc, problem in rule_problems(policy):
+        where, line = _locate(loc, root)
+        found.append(_located(where, problem.message, line))
+    return found
 
 
 def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
@@ -66,7 +153,7 @@ def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
         for key, value in node.value:
             where = f"{path}.{key.value}" if path else str(key.value)
             if key.value in seen:
-                found.append(Problem(where, "key given twice", key.start_mark.line + 1))
+                found.append(_located(where, "key given twice", key.start_mark.line + 1))
             seen.add(key.value)
             found += _duplicate_keys(value, where)
     elif isinstance(node, yaml.SequenceNode):
@@ -77,7 +164,7 @@ def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
 
 def _problem(err: Any, root: yaml.Node | None) -> Problem:
     path, line = _locate(err["loc"], root)
-    return Problem(path, _message(err, path), line)
+    return _located(path, _message(err, path), line)
 
 
 def _message(err: Any, path: str) -> str:
@@ -87,7 +174,9 @@ def _message(err: Any, path: str) -> str:
         allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
         return f"unknown {noun} {err['input']!r}; known: {allowed}"
     if kind == "unknown_action":
-        return f"unknown action {_tag(err['input'])!r}; {err['msg'].split('; ', 1)[1]}"
+        from privprep.transforms import known_actions  # the operators import the policy models
+
+        return f"unknown action {_tag(err['input'])!r}; known: {', '.join(known_actions())}"
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'; allowed: {', '.join(allowed_keys(Policy, loc[:-1]))}"
     if kind == "missing":

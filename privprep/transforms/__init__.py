@@ -3,7 +3,7 @@
 from privprep.transforms import basic, fake, generalize, pseudonymize, shift_date
 from privprep.transforms.fake import fake_from_digest, fake_values
 from privprep.transforms.pseudonymize import pseudonym_expr, pseudonym_values
-from privprep.transforms.registry import Context, build, known_actions, register
+from privprep.transforms.registry import Context, build, known_actions, operator, register, rule_problems
 
 __all__ = [
     "Context",
@@ -14,9 +14,11 @@ __all__ = [
     "fake_values",
     "generalize",
     "known_actions",
+    "operator",
     "pseudonym_expr",
     "pseudonym_values",
     "pseudonymize",
     "register",
+    "rule_problems",
     "shift_date",
 ]

@@ -12,12 +12,23 @@ from functools import partial
 
 import polars as pl
 
+from privprep.errors import Problem, ReasonCode
 from privprep.policy.columns import Fake
-from privprep.transforms.keyed import hex_int, hmac_hex
+from privprep.policy.model import Policy
+from privprep.transforms.keyed import NOT_BOOLEAN, hex_int, hmac_hex
 from privprep.transforms.phone import permute_phones
 from privprep.transforms.pools import pick
 from privprep.transforms.registry import Context, register
 
+FAKE_KINDS: dict[str, str | None] = {
+    "name": "PERSON", "first_name": None, "last_name": None, "email": "EMAIL_ADDRESS",
+    "phone": "PHONE_NUMBER", "address": None, "street": None, "city": "LOCATION", "postcode": "ZIP_CODE",
+    "company": None, "username": None, "date_of_birth": "DATE_OF_BIRTH", "ip": "IP_ADDRESS",
+    "iban": "IBAN_CODE", "credit_card": "CREDIT_CARD", "url": "URL",
+}  # fmt: skip
+"""Every fake kind, and the detected entity whose spans it replaces under ``scrub`` ``with: fake``."""
+ENTITY_FAKES = {entity: kind for kind, entity in FAKE_KINDS.items() if entity is not None}
+"""Entity → fake kind: what ``scrub`` ``with: fake`` can replace."""
 _SINGLE = ("first_name", "last_name", "street", "city", "postcode", "company", "url", "iban", "credit_card")
 DOB_START, DOB_DAYS = "1940-01-01", 365 * 65
 
@@ -57,10 +68,15 @@ def fake_values(values: pl.Series, kind: str, locale: str, key_hex: str) -> pl.S
     return frame.select(fake_from_digest(pl.col("d"), kind, locale)).to_series()
 
 
-@register("fake")
+def validate(rule: Fake, policy: Policy) -> list[Problem]:
+    if rule.kind in FAKE_KINDS:
+        return []
+    message = f"unknown fake kind {rule.kind!r}; known: {', '.join(FAKE_KINDS)}"
+    return [Problem("kind", message, code=ReasonCode.POLICY_INVALID)]
+
+
+@register("fake", rule=Fake, keyed=True, dtypes=NOT_BOOLEAN, validate=validate)
 def fake(expr: pl.Expr, rule: Fake, ctx: Context) -> pl.Expr:
-    if ctx.dtype.is_nested() or ctx.dtype == pl.Boolean:
-        raise ctx.type_error("a string, number or date column")
     key_hex = ctx.column_key("fake", rule.domain)
     if rule.kind == "phone":
         permute = partial(permute_phones, key_hex=key_hex)

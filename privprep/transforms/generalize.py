@@ -7,20 +7,26 @@ import itertools
 import polars as pl
 
 from privprep.policy.columns import Generalize
-from privprep.transforms.dates import as_date
-from privprep.transforms.registry import Context, register
+from privprep.transforms.dates import DATES, as_date
+from privprep.transforms.registry import Context, Dtypes, register
+
+PREFIXABLE = Dtypes(lambda dtype: dtype == pl.String or dtype.is_integer(), "a string or integer column")
+NUMERIC = Dtypes(lambda dtype: dtype.is_numeric(), "a numeric column")
 
 
-@register("generalize")
+def _dtypes(rule: Generalize) -> Dtypes:
+    """Each method takes its own dtypes: ``to`` dates, ``keep_prefix`` text, ``bins``/``round_to`` numbers."""
+    if rule.to is not None:
+        return DATES
+    return PREFIXABLE if rule.keep_prefix is not None else NUMERIC
+
+
+@register("generalize", rule=Generalize, dtypes=_dtypes)
 def generalize(expr: pl.Expr, rule: Generalize, ctx: Context) -> pl.Expr:
     if rule.to is not None:
         return _date_to(as_date(expr, ctx), rule.to)
     if rule.keep_prefix is not None:
-        if not (ctx.dtype == pl.String or ctx.dtype.is_integer()):
-            raise ctx.type_error("a string or integer column")
         return expr.cast(pl.String).str.head(rule.keep_prefix)
-    if not ctx.dtype.is_numeric():
-        raise ctx.type_error("a numeric column")
     if rule.bins is not None:
         return _bin_labels(expr, rule.bins)
     return _round_down(expr, rule, ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from privprep.policy.columns import Pseudonymize
-from privprep.transforms.keyed import hmac_hex
+from privprep.transforms.keyed import SCALAR, hmac_hex
 from privprep.transforms.registry import Context, register
 
 
@@ -20,8 +20,6 @@ def pseudonym_values(values: pl.Series, key_hex: str, length: int = 32, prefix: 
     return values.to_frame("v").select(pseudonym_expr(pl.col("v"), key_hex, length, prefix)).to_series()
 
 
-@register("pseudonymize")
+@register("pseudonymize", rule=Pseudonymize, keyed=True, dtypes=SCALAR)
 def pseudonymize(expr: pl.Expr, rule: Pseudonymize, ctx: Context) -> pl.Expr:
-    if ctx.dtype.is_nested():
-        raise ctx.type_error("a scalar column (string, number, date)")
     return pseudonym_expr(expr, ctx.column_key("pseudonymize", rule.domain), rule.length, rule.prefix)

@@ -12,7 +12,7 @@ from core_helpers import SAMPLE
 import privprep
 from privprep.errors import PrivprepError, ReasonCode
 
-KEY = "0123456789abcdef-test"
+KEY = "7f3a9c2e4b1d8f6a-test"
 
 
 def policy_text(zip_rule: str, birth_rule: str, checks: str) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import privprep
 from privprep.detect import ScanReport
@@ -77,7 +81,7 @@ def test_drafted_policy_applies(detector) -> None:  # type: ignore[no-untyped-de
         "amount": [1.5, 2.5, 3.5] * 10,
     })  # fmt: skip
     text = draft_policy(scan(frame.lazy()), input_name="t.parquet")
-    out = privprep.apply(parse_policy(text), frame, key="test-key-0123456789abcdef").frame
+    out = privprep.apply(parse_policy(text), frame, key="test-key-7f3a9c2e4b1d8f6a").frame
     assert isinstance(out, pl.DataFrame) and out.columns == frame.columns
     assert not set(out["full_name"]) & set(frame["full_name"])
     assert "Maria Lopez" not in out["notes"][0] and out["full_name"][0] in out["notes"][0]
@@ -87,3 +91,71 @@ def test_drafted_policy_applies(detector) -> None:  # type: ignore[no-untyped-de
 def test_odd_column_names_are_quoted(name: str) -> None:
     report = ScanReport(columns=[_finding(name, "EMAIL_ADDRESS")], rows_sampled=1, ner=False)
     assert name in parse_policy(draft_policy(report, input_name="x")).columns
+
+
+ODD_NAMES = [
+    "😀",  # json.dumps wrote "\ud83d\ude00": YAML read two lone surrogates, and init crashed encoding them
+    "\ud83d\ude00",  # lone surrogates (an in-memory frame can have them): escaped, never written raw
+    "line\nbreak: {action: keep}",  # a newline must not start a new YAML line
+    "Phone #",
+    "# comment",
+    "quote\"and'apostrophe",
+    "tab\there",
+    "\x00nul",
+    "- dash",
+    "*alias",
+    "&anchor",
+    "",
+]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES, ids=repr)
+def test_any_column_name_round_trips_as_one_key(name: str) -> None:
+    report = ScanReport(columns=[_finding(name, "EMAIL_ADDRESS"), _finding("zip", "ZIP_CODE")],
+                        rows_sampled=1, ner=False)  # fmt: skip
+    text = draft_policy(report, input_name="x.parquet")
+    text.encode("utf-8")  # what init writes: no lone surrogate reaches the file
+    policy = parse_policy(text)
+    assert list(policy.columns) == [name, "zip"]
+    assert policy.columns[name] == Fake(kind="email", domain="person")
+
+
+@pytest.mark.parametrize(
+    "input_name",
+    ["a\nversion: 2\nx.parquet", "evil\r\nunlisted: keep.parquet", "\ud83d\ude00.parquet", "😀 \x85.pq"],
+)
+def test_the_input_file_name_cannot_inject_yaml(input_name: str) -> None:
+    text = draft_policy(REPORT, input_name=input_name)
+    text.encode("utf-8")
+    policy = parse_policy(text)
+    assert policy.version == 1 and policy.unlisted == "fail"
+    assert policy.description == "Drafted by privprep init from " + input_name
+    assert all(line.startswith("#") for line in text.splitlines()[:3])
+    assert len(text.splitlines()) == len(draft_policy(REPORT, input_name="t.parquet").splitlines())
+
+
+@pytest.mark.slow
+def test_init_on_an_emoji_column_of_a_file_with_a_newline_in_its_name(tmp_path: Path) -> None:
+    from core_helpers import run_cli
+
+    path = tmp_path / "odd\nname.parquet"
+    pl.DataFrame({"😀": ["maria@example.org", "jan@example.pl"] * 20, "n": list(range(40))}).write_parquet(
+        path
+    )
+    proc = run_cli("init", path.name, "-o", "policy.yaml", "--sample", "20", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    policy = privprep.load_policy(tmp_path / "policy.yaml")
+    assert set(policy.columns) == {"😀", "n"} and policy.description.endswith("odd\nname.parquet")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    names=st.lists(st.text(max_size=12), min_size=1, max_size=4, unique=True), input_name=st.text(max_size=20)
+)
+def test_drafts_round_trip_any_names(names: list[str], input_name: str) -> None:
+    """Whatever the column and file names (surrogates, newlines, quotes, '#'), the draft parses to them."""
+    report = ScanReport(columns=[_finding(n, "EMAIL_ADDRESS") for n in names], rows_sampled=1, ner=False)
+    text = draft_policy(report, input_name=input_name)
+    text.encode("utf-8")
+    policy = parse_policy(text)
+    assert list(policy.columns) == names and policy.description.endswith(input_name)

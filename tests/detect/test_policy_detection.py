@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from privprep.detect import scan
-from privprep.errors import PolicyError, PrivprepError
+from privprep.errors import PolicyError
 from privprep.policy import parse_policy
 
 BASE = "version: 1\nname: t\n"
@@ -48,9 +48,9 @@ def test_threshold_from_policy(detector) -> None:  # type: ignore[no-untyped-def
 
 
 def test_unsupported_language_is_a_policy_error() -> None:
-    policy = parse_policy(BASE + "detect: {language: de}\n")
-    with pytest.raises(PrivprepError, match=r"detect\.language 'de' is not supported; known: en"):
-        scan(pl.LazyFrame({"a": ["x"]}), policy=policy)
+    # refused when the policy is loaded (privprep validate), no longer only when a scan starts
+    with pytest.raises(PolicyError, match=r"detect\.language \(line 3\): unknown language 'de'; known: en"):
+        parse_policy(BASE + "detect: {language: de}\n")
 
 
 def test_invalid_custom_regex_is_reported_with_its_place() -> None:

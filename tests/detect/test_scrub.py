@@ -12,7 +12,7 @@ from privprep.keys import MasterKey
 from privprep.policy import Policy, parse_policy
 from privprep.transforms import Context, build, fake_values, pseudonym_values
 
-KEY = "test-key-0123456789abcdef"
+KEY = "test-key-7f3a9c2e4b1d8f6a"
 NOTES = [
     "Called Maria Lopez at +49 30 1234567 about order 12.",
     "Please e-mail jan.kowalski@example.org before Friday.",
@@ -160,3 +160,37 @@ def test_two_scrubbed_columns_in_one_run(detector) -> None:  # type: ignore[no-u
     assert isinstance(out, pl.DataFrame)
     assert out["a"][0] == "Called <PERSON> at <PHONE_NUMBER> about order 12."
     assert out["b"].to_list()[:2] == ["mail [REDACTED] now", None]
+
+
+HARD_CASES = [
+    ("upper", "SPOKE WITH MARIA LOPEZ IN BERLIN TODAY", ["MARIA LOPEZ", "BERLIN"]),
+    ("lower", "spoke with maria lopez about the refund", ["maria lopez"]),
+    ("first alone", "spoke with Ingetraut yesterday about the bill", ["Ingetraut"]),
+    ("my name is", "hello, my name is kowalczyk and I need help", ["kowalczyk"]),
+    ("titles", "Mr. Hendricks called, ms. o'neil too", ["Hendricks", "o'neil"]),
+    ("last, first", "Lopez, Maria asked for a callback", ["Lopez, Maria"]),
+    ("emails side by side", "cc a.b@x.com c@y.org d.e@z.net please", ["a.b@x.com", "c@y.org", "d.e@z.net"]),
+    ("bare digits", "called from 4907300271346 yesterday", ["4907300271346"]),
+    ("street", "She lives at 221B Baker Street, London.", ["Baker Street", "London"]),
+    ("street number after", "Wohnt in der Hauptstraße 5 in Köln", ["Hauptstraße 5", "Köln"]),
+    ("cities", "visited Gdańsk and Szczecin last week", ["Gdańsk", "Szczecin"]),
+]
+
+
+@pytest.mark.parametrize(("layout", "text", "spans"), HARD_CASES, ids=[c[0] for c in HARD_CASES])
+def test_hard_layouts_without_table_context(detector, layout: str, text: str, spans: list[str]) -> None:  # type: ignore[no-untyped-def]
+    out = _scrub("{action: scrub, with: tag}", [text])[0]
+    assert out is not None and not [s for s in spans if s in out], out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the order 5551234567 shipped on time",
+        "The printer on the second floor is broken again.",
+        "THE PACKAGE ARRIVED DAMAGED, PLEASE REFUND",
+        "customer complained about the delivery time",
+    ],
+)
+def test_texts_without_personal_data_stay(detector, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _scrub("{action: scrub, with: tag}", [text]) == [text]

@@ -9,10 +9,18 @@ import numpy as np
 import opendp.prelude as dp
 import polars as pl
 
+from privprep.audit.store import AuditLog
 from privprep.dp.query import PreparedRelease, prepare_release
+from privprep.keys import MasterKey
 from privprep.policy.aggregates import AggregatesSpec
 
 REGIONS = ["north", "south", "east", "west"]
+KEY = MasterKey(b"dp tests: a master key of enough length")
+
+
+def keyed(ledger: str | Path) -> dict[str, Any]:
+    """The key and audit log ``DPRun.prepare`` needs: this key, an audit log beside the ledger."""
+    return {"key": KEY, "audit": AuditLog(Path(ledger).parent / "audit.jsonl")}
 
 
 def spec(*releases: dict[str, Any], **top: Any) -> AggregatesSpec:

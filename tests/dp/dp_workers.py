@@ -8,7 +8,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import polars as pl
-from dp_helpers import release, spec
+from dp_helpers import keyed, release, spec
 
 from privprep.dp import DPRun
 from privprep.errors import PrivprepError, ReasonCode
@@ -33,7 +33,12 @@ def spend(ledger: str, data: str, seed: int, rounds: int, out: Connection) -> No
         eps = rng.choice([0.05, 0.1, 0.15, 0.2, 0.3])
         try:
             run = DPRun.prepare(
-                _spec(eps), lf, dataset="shared", ledger_path=Path(ledger), run_id=f"{seed}-{i}"
+                _spec(eps),
+                lf,
+                dataset="shared",
+                ledger_path=Path(ledger),
+                run_id=f"{seed}-{i}",
+                **keyed(ledger),
             )
         except PrivprepError as exc:
             assert exc.code is ReasonCode.BUDGET_EXCEEDED
@@ -51,7 +56,8 @@ def spend(ledger: str, data: str, seed: int, rounds: int, out: Connection) -> No
 def hold(ledger: str, data: str, stage: str, out: Connection) -> None:
     """Reserve (and release, if ``stage`` says so), report, then wait to be killed."""
     run = DPRun.prepare(
-        _spec(1.0), pl.scan_parquet(data), dataset="shared", ledger_path=Path(ledger), run_id=stage
+        _spec(1.0), pl.scan_parquet(data), dataset="shared", ledger_path=Path(ledger), run_id=stage,
+        **keyed(ledger),
     )  # fmt: skip
     if stage == "released":
         run.release()

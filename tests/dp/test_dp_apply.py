@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -45,7 +47,7 @@ def setup(tmp_path: Path) -> tuple[Path, Path, Path]:
     return policy, data, release
 
 
-def test_apply_releases_and_spends(setup, tmp_path: Path) -> None:
+def test_apply_releases_and_spends(setup, tmp_path: Path, key: str) -> None:
     policy, data, release = setup
     result = privprep.apply(policy, data, tmp_path / "out" / "main.parquet")
     meta = pq.read_metadata(release).metadata
@@ -64,7 +66,7 @@ def test_apply_releases_and_spends(setup, tmp_path: Path) -> None:
     assert budget_summary(Path(record["ledger"]))[0].epsilon_spent == pytest.approx(0.6)
 
 
-def test_budget_show(setup, tmp_path: Path) -> None:
+def test_budget_show(setup, tmp_path: Path, key: str) -> None:
     policy, data, _ = setup
     result = privprep.apply(policy, data, tmp_path / "out" / "main.parquet")
     ledger = Path(result.record["result"]["releases"][0]["ledger"])
@@ -86,3 +88,30 @@ def test_budget_show(setup, tmp_path: Path) -> None:
     )
     assert missing.returncode == 3 and "no budget ledger" in missing.stderr
     assert json.dumps(result.record)  # the audit record serializes
+
+
+def test_aggregates_need_the_key(setup, tmp_path: Path, no_key: None) -> None:
+    """Without the master key nothing is reserved: the ledger's rows are MACed with a key derived from it."""
+    policy, data, release = setup
+    with pytest.raises(privprep.PrivprepError) as info:
+        privprep.apply(policy, data, tmp_path / "out" / "main.parquet")
+    assert info.value.code is ReasonCode.KEY_MISSING
+    assert not (tmp_path / "privprep-budget.sqlite").exists() and not release.exists()
+
+
+def test_budget_show_verifies_with_the_key(setup, tmp_path: Path, key: str) -> None:
+    policy, data, _ = setup
+    privprep.apply(policy, data, tmp_path / "out" / "main.parquet")
+    ledger = tmp_path / "privprep-budget.sqlite"  # beside the input
+    console = Console(record=True, width=200)
+    render_budget(ledger, None, console)
+    assert "NOT verified" in console.export_text()
+    with closing(sqlite3.connect(ledger)) as conn:
+        conn.execute("UPDATE spends SET epsilon = 0.01")
+        conn.commit()
+    shown = subprocess.run(
+        [sys.executable, "-m", "privprep", "budget", "show", "--ledger", str(ledger)],
+        capture_output=True,
+        text=True,
+    )
+    assert shown.returncode == 7 and "does not match its MAC" in shown.stderr

@@ -12,7 +12,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
-from dp_helpers import customers, release, spec, write
+from dp_helpers import KEY, customers, keyed, release, spec, write
 from dp_workers import BUDGET, hold, spend
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,7 +28,8 @@ SPAWN = multiprocessing.get_context("spawn")
 def _prepare(tmp_path: Path, epsilon: float, budget: float = 1.0, **kw) -> DPRun:
     lf = kw.pop("lf") if "lf" in kw else write(customers(), tmp_path)
     aggs = spec(release(epsilon=epsilon), budget={"epsilon": budget, "delta": 0.0}, **kw)
-    return DPRun.prepare(aggs, lf, dataset="crm", ledger_path=tmp_path / "l.sqlite", run_id=f"e{epsilon}")
+    ledger = tmp_path / "l.sqlite"
+    return DPRun.prepare(aggs, lf, dataset="crm", ledger_path=ledger, run_id=f"e{epsilon}", **keyed(ledger))
 
 
 def _states(tmp_path: Path) -> list[tuple[str, float]]:
@@ -64,7 +65,7 @@ def test_failing_release_spends_nothing(tmp_path: Path) -> None:
     with pytest.raises(Exception):  # noqa: B017 - whatever Polars raises for the vanished file
         run.release()
     run.rollback()
-    (summary,) = budget_summary(tmp_path / "l.sqlite")
+    (summary,) = budget_summary(tmp_path / "l.sqlite", key=KEY)
     assert summary.epsilon_spent == 0 and summary.entries[0].state == "rolled_back"
 
 
@@ -72,7 +73,7 @@ def test_rollback_after_release_keeps_the_spend(tmp_path: Path) -> None:
     run = _prepare(tmp_path, 0.5)
     run.release()
     run.rollback()  # the noisy values left privprep: they may have been written or seen
-    (summary,) = budget_summary(tmp_path / "l.sqlite")
+    (summary,) = budget_summary(tmp_path / "l.sqlite", key=KEY)
     assert summary.epsilon_spent == 0.5 and summary.entries[0].note.startswith("run failed after releasing")
 
 
@@ -82,18 +83,33 @@ def test_rollback_after_release_keeps_the_spend(tmp_path: Path) -> None:
     ids=["unit", "total"],
 )
 def test_budget_identity_is_pinned(tmp_path: Path, change: dict) -> None:
-    _prepare(tmp_path, 0.1).rollback()
+    spent = _prepare(tmp_path, 0.1)  # pinned by a spend (a rolled-back reservation no longer pins)
+    spent.release()
+    spent.commit()
     aggs = spec(release(epsilon=0.1), **({"budget": {"epsilon": 1.0, "delta": 0.0}} | change))
     with pytest.raises(PrivprepError) as info:
         DPRun.prepare(
-            aggs, write(customers(), tmp_path), dataset="crm", ledger_path=tmp_path / "l.sqlite", run_id="x"
-        )
+            aggs, write(customers(), tmp_path), dataset="crm", ledger_path=tmp_path / "l.sqlite", run_id="x",
+            **keyed(tmp_path / "l.sqlite"),
+        )  # fmt: skip
     assert info.value.code is ReasonCode.DP_INVALID and "cannot be changed" in str(info.value)
+
+
+def test_failed_run_pins_nothing(tmp_path: Path) -> None:
+    """A run that failed before releasing spent nothing: the corrected policy is accepted."""
+    _prepare(tmp_path, 0.1).rollback()
+    aggs = spec(release(epsilon=0.1), budget={"epsilon": 3.0, "delta": 0.0})
+    ledger = tmp_path / "l.sqlite"
+    DPRun.prepare(
+        aggs, write(customers(), tmp_path), dataset="crm", ledger_path=ledger, run_id="y", **keyed(ledger)
+    )
+    (summary,) = budget_summary(ledger, key=KEY)
+    assert summary.epsilon_total == 3.0 and summary.epsilon_spent == pytest.approx(0.1)
 
 
 def test_decimal_accounting(tmp_path: Path) -> None:
     """0.1 + 0.2 fits a budget of 0.3 (as binary floats the sum would exceed it), but nothing more."""
-    ledger = Ledger(tmp_path / "l.sqlite")
+    ledger = Ledger(tmp_path / "l.sqlite", KEY)
     budget = Budget(epsilon=0.3)
     ledger.reserve("d", "rows=1", budget, "r", [("a", 0.1, 0.0), ("b", 0.2, 0.0)])
     with pytest.raises(PrivprepError):
@@ -108,7 +124,7 @@ def test_budget_summary_errors(tmp_path: Path) -> None:
     assert info.value.code is ReasonCode.INPUT_NOT_FOUND
     _prepare(tmp_path, 0.1).rollback()
     with pytest.raises(PrivprepError, match="known: crm"):
-        budget_summary(tmp_path / "l.sqlite", dataset="other")
+        budget_summary(tmp_path / "l.sqlite", dataset="other", key=KEY)
 
 
 @settings(max_examples=40, deadline=None)
@@ -117,7 +133,7 @@ def test_budget_summary_errors(tmp_path: Path) -> None:
 )
 def test_ledger_never_exceeds_total(tmp_path_factory, ops) -> None:
     """Any sequence of reservations and their outcomes keeps spent ≤ total, exactly (in decimals)."""
-    ledger = Ledger(tmp_path_factory.mktemp("ledger") / "l.sqlite")
+    ledger = Ledger(tmp_path_factory.mktemp("ledger") / "l.sqlite", KEY)
     budget = Budget(epsilon=1.0)
     expected = Fraction(0)
     for eps, outcome in ops:
@@ -170,7 +186,7 @@ def test_concurrent_processes_never_overspend(tmp_path: Path) -> None:
                     os.kill(procs[seed].pid, signal.SIGKILL)  # killed somewhere after its first commit
     for p in procs:
         p.join(timeout=60)
-    (summary,) = budget_summary(ledger)  # reaps the killed processes' reservations
+    (summary,) = budget_summary(ledger, key=KEY)  # reaps the killed processes' reservations
     states = {e.state for e in summary.entries}
     assert "reserved" not in states and "released" not in states
     assert Fraction(summary.epsilon_spent) <= Fraction(BUDGET)
@@ -194,7 +210,7 @@ def test_killed_process_leaves_ledger_consistent(tmp_path: Path, stage: str, sta
     assert reader.poll(60) and reader.recv() == stage
     os.kill(proc.pid, signal.SIGKILL)
     proc.join(timeout=30)
-    (summary,) = budget_summary(ledger)
+    (summary,) = budget_summary(ledger, key=KEY)
     (entry,) = summary.entries
     assert entry.state == state and "owner process died" in (entry.note or "")
     assert summary.epsilon_spent == (1.0 if state == "committed" else 0.0)

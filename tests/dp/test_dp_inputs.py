@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from dp_helpers import customers, release, spec, write
+from dp_helpers import customers, keyed, release, spec, write
 
 from privprep.dp import DPRun
 from privprep.errors import PolicyError, PrivprepError, ReasonCode
@@ -59,8 +59,9 @@ def _fail(tmp_path: Path, *releases: dict, **top) -> PrivprepError:
     ledger = tmp_path / "l.sqlite"
     with pytest.raises(PrivprepError) as info:
         DPRun.prepare(
-            spec(*releases, **top), write(customers(), tmp_path), dataset="d", ledger_path=ledger, run_id="r"
-        )
+            spec(*releases, **top), write(customers(), tmp_path), dataset="d", ledger_path=ledger, run_id="r",
+            **keyed(ledger),
+        )  # fmt: skip
     if info.value.code is not ReasonCode.BUDGET_EXCEEDED:
         assert not ledger.exists()  # refused before the ledger was opened
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
-from dp_helpers import REGIONS, customers, prepared, release, spec, write
+from dp_helpers import KEY, REGIONS, customers, keyed, prepared, release, spec, write
 
 from privprep.dp import DPRun, budget_summary
 from privprep.dp.output import finish
@@ -26,7 +26,7 @@ def _run(tmp_path: Path, *releases: dict, **top) -> tuple[DPRun, Path]:
     ledger = tmp_path / "budget.sqlite"
     lf = write(customers(), tmp_path)
     return DPRun.prepare(
-        spec(*releases, **top), lf, dataset="crm", ledger_path=ledger, run_id="run-1"
+        spec(*releases, **top), lf, dataset="crm", ledger_path=ledger, run_id="run-1", **keyed(ledger)
     ), ledger
 
 
@@ -66,7 +66,7 @@ def test_release_frame_and_record(tmp_path: Path) -> None:
     (committed,) = run.commit()
     assert committed.ledger_state == "committed"
     assert (committed.epsilon_remaining, committed.budget_epsilon) == (pytest.approx(9.0), 10.0)
-    (summary,) = budget_summary(ledger)
+    (summary,) = budget_summary(ledger, key=KEY)
     assert [(e.release, e.state, e.run_id) for e in summary.entries] == [("by_region", "committed", "run-1")]
 
 
@@ -96,7 +96,8 @@ def test_counts_below_zero_are_clamped_and_flagged(tmp_path: Path) -> None:
     lf = write(customers(5), tmp_path)
     keys = [f"k{i}" for i in range(200)] + REGIONS
     aggs = spec(release(keys=keys, epsilon=0.05))
-    run = DPRun.prepare(aggs, lf, dataset="d", ledger_path=tmp_path / "l.sqlite", run_id="r")
+    ledger = tmp_path / "l.sqlite"
+    run = DPRun.prepare(aggs, lf, dataset="d", ledger_path=ledger, run_id="r", **keyed(ledger))
     (table,) = run.release()
     flagged = table.frame.filter("count_clamped")
     assert flagged.height > 20 and (flagged["count"] == 0).all()

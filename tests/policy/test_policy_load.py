@@ -10,7 +10,6 @@ from core_helpers import POLICIES
 import privprep
 from privprep import PolicyError, ReasonCode, parse_policy
 from privprep.policy.columns import (
-    FAKE_KINDS,
     Drop,
     Fake,
     Generalize,
@@ -21,6 +20,7 @@ from privprep.policy.columns import (
     Scrub,
     ShiftDate,
 )
+from privprep.transforms.fake import FAKE_KINDS
 
 HEAD = "version: 1\nname: t\n"
 

@@ -148,7 +148,7 @@ def test_plan_keeps_input_order_and_needs_no_data() -> None:
         ({"email": "redact"}, False),
         ({"id": "pseudonymize"}, True),
         ({"email": {"action": "fake", "kind": "name"}}, True),
-        ({"age": {"action": "shift_date", "max_days": 3}}, True),
+        ({"email": {"action": "shift_date", "max_days": 3}}, True),  # date strings: compile checks dtypes
     ],
 )
 def test_needs_key_only_for_keyed_actions(columns: dict, needs: bool) -> None:
@@ -159,3 +159,79 @@ def test_column_params_are_the_policy_parameters() -> None:
     plan = compile_plan(make_policy({"email": {"action": "mask", "keep_last": 3}}, "drop"), SCHEMA)
     params = {c.name: c.params for c in plan.columns}
     assert params["email"] == {"keep_first": 0, "keep_last": 3, "char": "*"} and params["id"] == {}
+
+
+class _Finding:
+    """A detection finding as the plan sees one (see :class:`privprep.plan.Finding`)."""
+
+    def __init__(self, name: str, entity: str) -> None:
+        self.name, self.entity, self.score, self.evidence = name, entity, 0.9, {}
+
+    @property
+    def is_pii(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("columns", "unlisted", "findings", "code", "codes"),
+    [
+        ({"nope": "drop"}, "fail", {}, ReasonCode.COLUMN_MISSING,
+         [ReasonCode.COLUMN_MISSING, *[ReasonCode.UNLISTED_COLUMN] * 5]),
+        ({"id": "keep", "api_token": "keep", "tmp_x": "keep", "age": "keep"}, "keep",
+         {"email": _Finding("email", "EMAIL_ADDRESS")}, ReasonCode.UNDECLARED_PII,
+         [ReasonCode.UNDECLARED_PII]),
+        ({"email": {"action": "generalize", "round_to": 5}}, "fail", {}, ReasonCode.TYPE_MISMATCH,
+         [ReasonCode.UNLISTED_COLUMN] + [ReasonCode.TYPE_MISMATCH] + [ReasonCode.UNLISTED_COLUMN] * 3),
+        ({"email": {"action": "fake", "kind": "nme"}}, "drop", {}, ReasonCode.POLICY_INVALID,
+         [ReasonCode.POLICY_INVALID]),
+    ],
+)  # fmt: skip
+def test_each_problem_carries_its_code_and_the_most_severe_decides(
+    columns: dict, unlisted: str, findings: dict, code: ReasonCode, codes: list[ReasonCode]
+) -> None:
+    with pytest.raises(PrivprepError) as err:
+        compile_plan(make_policy(columns, unlisted), SCHEMA, findings)  # type: ignore[arg-type]
+    assert err.value.code is code
+    assert sorted(p.code for p in err.value.problems) == sorted(codes)
+
+
+def test_a_policy_built_in_code_gets_the_operators_checks_too() -> None:
+    with pytest.raises(PrivprepError) as err:
+        compile_plan(make_policy({"email": {"action": "scrub", "entities": ["PERSONN"]}}, "drop"), SCHEMA)
+    assert [(p.where, p.code) for p in err.value.problems] == [
+        ("columns.email.entities.0", ReasonCode.POLICY_INVALID)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("with_", "needs"), [("tag", False), ("redact", False), ("fake", True), ("pseudonymize", True)]
+)
+def test_scrub_needs_a_key_only_to_fake_or_pseudonymize(with_: str, needs: bool) -> None:
+    plan = compile_plan(make_policy({"email": {"action": "scrub", "with": with_}}, "drop"), SCHEMA)
+    assert plan.needs_key is needs
+
+
+def test_a_plan_without_keyed_columns_projects_without_a_key() -> None:
+    plan = compile_plan(make_policy({"email": "mask", "id": "keep"}, "drop"), SCHEMA)
+    _, outputs = plan.projection(None)
+    assert len(outputs) == 2
+    keyed = compile_plan(make_policy({"email": "pseudonymize"}, "drop"), SCHEMA)
+    with pytest.raises(PrivprepError) as err:
+        keyed.projection(None)
+    assert err.value.code is ReasonCode.KEY_MISSING
+
+
+def test_a_dropped_column_of_any_dtype_fits() -> None:
+    schema = pl.Schema({"blob": pl.Binary, "id": pl.Int64})
+    plan = compile_plan(make_policy({"blob": "drop", "id": "keep"}), schema)
+    assert [c.name for c in plan.output_columns] == ["id"]
+
+
+def test_a_column_an_operator_reads_must_exist_and_the_plan_says_so() -> None:
+    policy = make_policy({"email": {"action": "shift_date", "max_days": 3, "by": "customer"}}, "drop")
+    with pytest.raises(PrivprepError) as err:
+        compile_plan(policy, SCHEMA)
+    assert err.value.code is ReasonCode.COLUMN_MISSING
+    assert [str(p) for p in err.value.problems] == [
+        "columns.email.by: names column 'customer', which the input does not have"
+    ]

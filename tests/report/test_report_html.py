@@ -50,7 +50,7 @@ checks:
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[privprep.Result, Path]:
     folder = tmp_path_factory.mktemp("report")
     result = privprep.apply(
-        privprep.parse_policy(POLICY), SAMPLE, folder / "out.parquet", key="0123456789abcdef-test"
+        privprep.parse_policy(POLICY), SAMPLE, folder / "out.parquet", key="7f3a9c2e4b1d8f6a-test"
     )
     path = write_report(result.record, folder / "report.html", log=AuditLog(result.audit_log))
     return result, path
@@ -160,7 +160,7 @@ def test_dp_releases_are_rendered_generically(run: tuple[privprep.Result, Path],
 def test_failed_run_report(tmp_path: Path) -> None:
     policy = privprep.parse_policy(POLICY.replace("keep_prefix: 1", "keep_prefix: 5").replace("0.06", "0.01"))
     with pytest.raises(privprep.PrivprepError):
-        privprep.apply(policy, SAMPLE, tmp_path / "out.parquet", key="0123456789abcdef-test")
+        privprep.apply(policy, SAMPLE, tmp_path / "out.parquet", key="7f3a9c2e4b1d8f6a-test")
     log = AuditLog(tmp_path / "privprep-audit.jsonl")
     record = log.records()[-1]
     html = write_report(record, tmp_path / "failed.html", log=log).read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ checks:
 def record(tmp_path_factory: pytest.TempPathFactory) -> dict:
     folder = tmp_path_factory.mktemp("terminal")
     policy = privprep.parse_policy(POLICY)
-    return privprep.apply(policy, SAMPLE, folder / "out.parquet", key="0123456789abcdef-test").record
+    return privprep.apply(policy, SAMPLE, folder / "out.parquet", key="7f3a9c2e4b1d8f6a-test").record
 
 
 def rendered(record: dict) -> str:

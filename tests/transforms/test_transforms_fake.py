@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 from core_helpers import OTHER_KEY, POOLED, one, transform
 
-from privprep.policy.columns import FAKE_KINDS
 from privprep.transforms import pools
+from privprep.transforms.fake import FAKE_KINDS
 
 INPUTS = ["alice", "bob", None, "alice", "Émile Zola", "12345", "carol@example.com", "日本"]
 

@@ -148,8 +148,9 @@ def test_shift_stays_within_max_days(max_days: int) -> None:
     dates = [dt.date(2000, 1, 1) + dt.timedelta(days=i) for i in range(2000)]
     days = shifted_days(pl.DataFrame({"d": dates}), {"action": "shift_date", "max_days": max_days})
     assert days.is_between(-max_days, max_days).all()
+    assert (days != 0).all()  # offset 0 is excluded (was 1 in 2·max_days+1)
     if max_days == 1:
-        assert set(days) == {-1, 0, 1}
+        assert set(days) == {-1, 1}
 
 
 def test_without_by_the_date_itself_is_the_entity() -> None:
@@ -158,15 +159,68 @@ def test_without_by_the_date_itself_is_the_entity() -> None:
     assert out[0] == out[1] and out[2] is None
 
 
-def test_datetimes_keep_their_time_and_dtype() -> None:
+def test_datetimes_at_day_granularity_keep_their_time_and_dtype() -> None:
     frame = pl.DataFrame(
         {"id": [1, 1], "d": [dt.datetime(2020, 3, 1, 12, 30, 15), dt.datetime(2020, 6, 1, 8, 0)]}
     )
-    out = transform(frame, {"d": {"action": "shift_date", "max_days": 5, "by": "id"}})
+    out = transform(frame, {"d": {"action": "shift_date", "max_days": 5, "by": "id", "granularity": "day"}})
     assert out.schema["d"] == pl.Datetime("us")
     assert [v.time() for v in out["d"]] == [dt.time(12, 30, 15), dt.time(8, 0)]
     deltas = {(o - i).days for o, i in zip(out["d"], frame["d"], strict=True)}
     assert len(deltas) == 1 and abs(deltas.pop()) <= 5
+
+
+@pytest.mark.parametrize("dtype", [pl.Datetime("us"), pl.Datetime("ns", "Europe/Paris"), pl.Datetime("ms")])
+def test_datetimes_move_by_seconds_within_max_days_keeping_dtype_and_intervals(dtype: pl.DataType) -> None:
+    start = dt.datetime(2021, 1, 1, 9, 0, 0)
+    frame = pl.DataFrame(
+        {"id": [1, 1, 2], "d": [start, start + dt.timedelta(hours=5, seconds=7), start]},
+        schema={"id": pl.Int64, "d": dtype},
+    )
+    out = transform(frame, {"d": {"action": "shift_date", "max_days": 2, "by": "id"}})
+    assert out.schema["d"] == dtype
+    moved = (out["d"] - frame["d"]).dt.total_seconds()
+    assert moved[0] == moved[1] != 0 and moved.abs().max() <= 2 * 86_400  # type: ignore[operator]
+    assert out["d"][1] - out["d"][0] == dt.timedelta(hours=5, seconds=7)
+
+
+def test_granularity_second_needs_a_datetime_column() -> None:
+    frame = pl.DataFrame({"d": [dt.date(2020, 1, 1)]})
+    with pytest.raises(PrivprepError) as err:
+        transform(frame, {"d": {"action": "shift_date", "max_days": 3, "granularity": "second"}})
+    assert err.value.code is ReasonCode.TYPE_MISMATCH and "granularity: second" in str(err.value)
+
+
+def test_shifted_timestamps_do_not_link_back_by_time_of_day() -> None:
+    """5,000 rows of 1,000 entities: matching by time of day links (almost) no row back."""
+    n = 5000
+    base = dt.datetime(2022, 1, 1)
+    stamps = [base + dt.timedelta(days=(i * 37) % 400, seconds=i * 17) for i in range(n)]  # distinct times
+    frame = pl.DataFrame({"row": list(range(n)), "id": [i % 1000 for i in range(n)], "d": stamps})
+    out = transform(frame, {"d": {"action": "shift_date", "max_days": 30, "by": "id"}})
+    seconds = pl.col("d").dt.hour() * 3600 + pl.col("d").dt.minute() * 60 + pl.col("d").dt.second()
+    inputs = frame.select("row", tod=seconds)
+    outputs = out.select(pl.col("row").alias("true_row"), tod=seconds)
+
+    def linked(outputs: pl.DataFrame) -> int:
+        """Output rows whose time of day matches exactly one input row, and that row is theirs."""
+        candidates = outputs.join(inputs, on="tod")
+        unique = candidates.filter(pl.len().over("true_row") == 1)
+        return unique.filter(pl.col("row") == pl.col("true_row")).height
+
+    assert linked(outputs) <= 5 and (inputs["tod"] == outputs["tod"]).sum() <= 5
+    day = transform(frame, {"d": {"action": "shift_date", "max_days": 30, "by": "id", "granularity": "day"}})
+    assert linked(day.select(pl.col("row").alias("true_row"), tod=seconds)) == n  # the attack, at day
+
+
+@pytest.mark.parametrize(("max_days", "granularity"), [(1, "day"), (30, "day"), (1, "second")])
+def test_no_entity_gets_offset_zero(max_days: int, granularity: str) -> None:
+    n = 20_000
+    frame = pl.DataFrame({"id": list(range(n)), "d": [dt.datetime(2020, 1, 1, 12)] * n})
+    rule = {"action": "shift_date", "max_days": max_days, "by": "id", "granularity": granularity}
+    moved = (transform(frame, {"d": rule})["d"] - frame["d"]).dt.total_seconds()
+    assert (moved != 0).all() and moved.abs().max() <= max_days * 86_400  # type: ignore[operator]
+    assert moved.min() < 0 < moved.max()  # type: ignore[operator]
 
 
 def test_date_strings_are_parsed_and_written_iso() -> None:
