@@ -28,6 +28,7 @@ from privprep.audit.record import (
     OpenInfo,
     Planned,
     PlannedRelease,
+    TableScrub,
     assemble,
     new_run_id,
     now,
@@ -174,7 +175,7 @@ def _execute(
             raise
         raise fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages") from None
     if terms:  # matches per source column, never a value
-        state.detection = {**(state.detection or {}), "scrub": {c: t.record() for c, t in terms.items()}}
+        state.scrub = {c: TableScrub.model_validate(t.record()) for c, t in terms.items()}
     profile_step(state, source.frame, written)
     if dp is not None:
         dp_release(state, dp, header)

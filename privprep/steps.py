@@ -25,6 +25,7 @@ from privprep.audit.record import (
     StepInfo,
     StepName,
     StepRecord,
+    TableScrub,
     TransformInfo,
     WriteInfo,
     now,
@@ -79,6 +80,7 @@ class StepState:
     warnings: list[str] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
     detection: ScanReport | None = None
+    scrub: dict[str, TableScrub] | None = None
     checks: Checks | None = None
     profile: Profile | None = None
     releases: list[ReleaseRecord] = field(default_factory=list)
@@ -127,6 +129,7 @@ class StepState:
             warnings=self.warnings,
             steps=self.steps,
             detection=self.detection,
+            scrub=self.scrub,
             checks=self.checks,
             releases=self.releases,
             profile=self.profile,

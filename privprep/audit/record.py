@@ -172,6 +172,15 @@ class Profile(_Model):
     output: FrameProfile
 
 
+class TableScrub(_Model):
+    """Table-aware scrubbing of one text column: counts per source column, never a value."""
+
+    sources: list[str]
+    values: dict[str, int] = Field(description="distinct values looked for, per source column")
+    matches: dict[str, int] = Field(description="matches replaced, per source column")
+    sampled: dict[str, int] = Field(default_factory=dict, description="values kept, sampled sources only")
+
+
 class Outcome(_Model):
     """What the run did: status, output fingerprint, warnings, each step and each section."""
 
@@ -184,6 +193,7 @@ class Outcome(_Model):
     warnings: list[str] = Field(default_factory=list)
     steps: list[StepRecord] = Field(default_factory=list)
     detection: ScanReport | None = None
+    scrub: dict[str, TableScrub] | None = None
     checks: Checks | None = None
     releases: list[ReleaseRecord] = Field(default_factory=list)
     profile: Profile | None = None

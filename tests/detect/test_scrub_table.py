@@ -105,7 +105,7 @@ def test_a_match_gets_what_the_structured_column_gets(detector) -> None:  # type
 def test_the_audit_record_counts_matches_never_values(detector) -> None:  # type: ignore[no-untyped-def]
     frame = PEOPLE.with_columns(notes=pl.Series(["Maria Lopez lives in Springfield", "jm@x.de", "ok", "ok"]))
     result = privprep.apply(_policy(), frame, key=KEY)
-    record = result.record["result"]["detection"]["scrub"]["notes"]
+    record = result.record["result"]["scrub"]["notes"]
     assert record["matches"]["full_name"] == 1 and record["matches"]["city"] == 1
     assert record["matches"]["email"] == 1
     text = json.dumps(result.record) + result.audit_log.read_text()
@@ -185,7 +185,7 @@ def test_a_sampled_dictionary_still_finds_the_rows_own_values(detector) -> None:
     result = privprep.apply(_policy("{action: scrub, with: tag, max_values: 1}"), frame, key=KEY)
     assert isinstance(result.frame, pl.DataFrame)
     assert result.frame["notes"].to_list() == ["<PERSON> asked"] * 4
-    record = result.record["result"]["detection"]["scrub"]["notes"]
+    record = result.record["result"]["scrub"]["notes"]
     assert record["sampled"]["full_name"] == 1 and record["matches"]["full_name"] == 4
     assert any("scrub.max_values" in w for w in result.warnings)
 
