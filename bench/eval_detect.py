@@ -36,15 +36,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_data
 import eval_text
 from eval_score import (
+    OTHER,
+    Counts,
     blank_spans,
     blank_values,
     fmt,
+    kept_share,
     markdown,
+    mention_leaks,
     presidio_columns,
     presidio_scrub,
     share,
-    survives,  # fmt: skip
-    words_kept,
+    span_leaks,
+    total,
 )
 
 import privprep
@@ -167,33 +171,13 @@ def part_ablation(quick: bool) -> str:
 
 # ---- (b) free text ------------------------------------------------------------------------------------
 
-Counts = dict[str, list[int]]
-
-
-def _leaks(gold: list[eval_text.Text], out: list[str]) -> tuple[Counts, Counts]:
-    """[leaked, total] per entity and per layout (``case``)."""
-    by_entity: Counts = defaultdict(lambda: [0, 0])
-    by_case: Counts = defaultdict(lambda: [0, 0])
-    for text, scrubbed in zip(gold, out, strict=True):
-        for entity, value in text.values():
-            leaked = survives(value, scrubbed)
-            for key, counts in ((entity, by_entity), (text.case, by_case)):
-                counts[key][0] += leaked
-                counts[key][1] += 1
-    return by_entity, by_case
-
-
-def _kept(originals: list[str], outputs: list[str]) -> float:
-    counts = [words_kept(clean, out) for clean, out in zip(originals, outputs, strict=True)]
-    return share(sum(k for k, _ in counts), sum(t for _, t in counts))
-
 
 def _kept_row(blanked: list[str], ours: list[str], theirs: list[str]) -> list[str]:
     return [
         "non-PII words kept",
         "",
-        fmt(_kept(blanked, ours), GOAL["kept"]),
-        fmt(_kept(blanked, theirs)),
+        fmt(kept_share(blanked, ours), GOAL["kept"]),
+        fmt(kept_share(blanked, theirs)),
         GOAL["kept"],
     ]
 
@@ -213,34 +197,44 @@ def _layouts(
     rows = []
     for case in sorted({g.case for g in gold}):
         idx = [i for i, g in enumerate(gold) if g.case == case]
-        kept = [f"{_kept([blanked[i] for i in idx], [out[i] for i in idx]):.2f}" for out in (ours, theirs)]
+        kept = [
+            f"{kept_share([blanked[i] for i in idx], [out[i] for i in idx]):.2f}" for out in (ours, theirs)
+        ]
         spans = leak_a[case][1] if case in leak_a else 0
         leaks = [f"{share(*c[case]):.2f}" if spans else "-" for c in (leak_a, leak_b)]
         rows.append([case, spans, *leaks, *kept])
     return rows  # fmt: skip
 
 
-def _total(counts: Counts) -> list[int]:
-    return [sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())]
+def _timed_runs(texts: list[str], runs: int) -> tuple[tuple[list[str], list[str]], dict[str, float]]:
+    """Both tools' outputs, and each one's best seconds over ``runs`` alternating runs (load spikes
+    from other jobs only ever slow a run down)."""
+    seconds: dict[str, list[float]] = defaultdict(list)
+    for _ in range(runs):
+        ours, s = scrub_notes(texts)
+        seconds["privprep"].append(s)
+        seconds["one"].append(scrub_notes(texts, one_core=True)[1])
+        theirs, s = presidio_scrub(texts, ENTITIES)
+        seconds["Presidio"].append(s)
+    return (ours, theirs), {k: min(v) for k, v in seconds.items()}
 
 
 def part_text(quick: bool) -> str:
     gold = eval_text.corpus(400 if quick else 1500)
     texts = [t.text for t in gold]
-    (ours, our_s), (theirs, their_s) = scrub_notes(texts), presidio_scrub(texts, ENTITIES)
-    (ent_a, case_a), (ent_b, case_b) = _leaks(gold, ours), _leaks(gold, theirs)
+    runs = 1 if quick else 3
+    (ours, theirs), best = _timed_runs(texts, runs)
+    (ent_a, case_a), (ent_b, case_b) = span_leaks(gold, ours), span_leaks(gold, theirs)
     rows = [[e, ent_a[e][1], f"{share(*ent_a[e]):.2f}", f"{share(*ent_b[e]):.2f}", ""] for e in ENTITIES]
-    rows.append(["**all spans**", _total(ent_a)[1], fmt(share(*_total(ent_a)), GOAL["leak"]),
-                 fmt(share(*_total(ent_b))), GOAL["leak"]])  # fmt: skip
+    rows.append(["**all spans**", total(ent_a)[1], fmt(share(*total(ent_a)), GOAL["leak"]),
+                 fmt(share(*total(ent_b))), GOAL["leak"]])  # fmt: skip
     blanked = [blank_spans(g.text, g.spans) for g in gold]
     rows.append(_kept_row(blanked, ours, theirs))
-    one_core = len(texts) / scrub_notes(texts, one_core=True)[1]
-    speed = (len(texts) / our_s, len(texts) / their_s)
-    rows.append(["texts/s (unique texts)", len(texts), f"{speed[0]:.0f}", f"{speed[1]:.0f}", ""])
-    rows.append(["speed privprep / Presidio", "", fmt(speed[0] / speed[1], GOAL["speed"]), "", GOAL["speed"]])
-    rows.append(
-        ["the same, privprep on one core", "", fmt(one_core / speed[1], GOAL["speed"]), "", GOAL["speed"]]
-    )
+    speed = {k: len(texts) / v for k, v in best.items()}
+    rows.append([f"texts/s (unique texts, best of {runs})", len(texts), f"{speed['privprep']:.0f}",
+                 f"{speed['Presidio']:.0f}", ""])  # fmt: skip
+    for label, key in (("speed privprep / Presidio", "privprep"), ("the same, privprep on one core", "one")):
+        rows.append([label, "", fmt(speed[key] / speed["Presidio"], GOAL["speed"]), "", GOAL["speed"]])
     layouts = _layouts(gold, blanked, ours, theirs, case_a, case_b)
     head = (
         f"### (b) Free text: {len(gold):,} sentences ({len(eval_text.hard_cases())} hand-written), "
@@ -255,25 +249,11 @@ def part_text(quick: bool) -> str:
 
 FAKES = {"first_name": "first_name", "last_name": "last_name", "email": "email", "phone": "phone",
          "street": "street", "city": "city"}  # fmt: skip
-OTHER = "another customer's"
 
 
 def customer_policy() -> str:
     cols = "".join(f"  {c}: {{action: fake, kind: {k}, domain: people}}\n" for c, k in FAKES.items())
     return f"version: 1\nname: eval-customers\ncolumns:\n  customer_id: keep\n{cols}  notes: {SCRUB}\n"
-
-
-def _mention_leaks(mentions: list[list[tuple[str, str]]], scrubbed: list[str]) -> Counts:
-    """[leaked, total] per source column, for other customers' values, and for the row's own."""
-    counts: Counts = defaultdict(lambda: [0, 0])
-    for said, note in zip(mentions, scrubbed, strict=True):
-        for source, value in set(said):
-            leaked = survives(value, note)
-            other = source.startswith("other:")
-            for key in (OTHER,) if other else (source, "own"):
-                counts[key][0] += leaked
-                counts[key][1] += 1
-    return counts
 
 
 def part_table(quick: bool) -> str:
@@ -284,7 +264,7 @@ def part_table(quick: bool) -> str:
     notes = frame["notes"].to_list()
     ours = [by_id[i] for i in frame["customer_id"].to_list()]
     theirs = presidio_scrub(notes, ENTITIES)[0]
-    a, b = _mention_leaks(mentions, ours), _mention_leaks(mentions, theirs)
+    a, b = mention_leaks(mentions, ours), mention_leaks(mentions, theirs)
     rows = [[k, a[k][1], f"{share(*a[k]):.2f}", f"{share(*b[k]):.2f}", ""] for k in [*FAKES, OTHER]]
     rows.append(["**row's own values**", a["own"][1], fmt(share(*a["own"]), GOAL["own"]),
                  fmt(share(*b["own"])), GOAL["own"]])  # fmt: skip
