@@ -229,6 +229,13 @@ def part_text(quick: bool) -> str:
     rows = [[e, ent_a[e][1], f"{share(*ent_a[e]):.2f}", f"{share(*ent_b[e]):.2f}", ""] for e in ENTITIES]
     rows.append(["**all spans**", total(ent_a)[1], fmt(share(*total(ent_a)), GOAL["leak"]),
                  fmt(share(*total(ent_b))), GOAL["leak"]])  # fmt: skip
+    hand = len(eval_text.hard_cases())  # corpus() puts them first
+    for label, part in (
+        ("of them hand-written", slice(0, hand)),
+        ("of them from templates", slice(hand, None)),
+    ):
+        a, b = (total(span_leaks(gold[part], out[part])[0]) for out in (ours, theirs))
+        rows.append([label, a[1], f"{share(*a):.2f}", f"{share(*b):.2f}", ""])
     blanked = [blank_spans(g.text, g.spans) for g in gold]
     rows.append(_kept_row(blanked, ours, theirs))
     speed = {k: len(texts) / v for k, v in best.items()}
