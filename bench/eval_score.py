@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eval_text import Text
 
 WORD = re.compile(r"\w+")
+OTHER = "another customer's"
 
 
 def survives(value: str, output: str) -> bool:
@@ -64,6 +68,44 @@ def markdown(head: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+Counts = dict[str, list[int]]
+
+
+def span_leaks(gold: list[Text], out: list[str]) -> tuple[Counts, Counts]:
+    """[leaked, total] per entity and per layout (``case``)."""
+    by_entity: Counts = defaultdict(lambda: [0, 0])
+    by_case: Counts = defaultdict(lambda: [0, 0])
+    for text, scrubbed in zip(gold, out, strict=True):
+        for entity, value in text.values():
+            leaked = survives(value, scrubbed)
+            for key, counts in ((entity, by_entity), (text.case, by_case)):
+                counts[key][0] += leaked
+                counts[key][1] += 1
+    return by_entity, by_case
+
+
+def kept_share(originals: list[str], outputs: list[str]) -> float:
+    counts = [words_kept(clean, out) for clean, out in zip(originals, outputs, strict=True)]
+    return share(sum(k for k, _ in counts), sum(t for _, t in counts))
+
+
+def total(counts: Counts) -> list[int]:
+    return [sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())]
+
+
+def mention_leaks(mentions: list[list[tuple[str, str]]], scrubbed: list[str]) -> Counts:
+    """[leaked, total] per source column, for other customers' values, and for the row's own."""
+    counts: Counts = defaultdict(lambda: [0, 0])
+    for said, note in zip(mentions, scrubbed, strict=True):
+        for source, value in set(said):
+            leaked = survives(value, note)
+            other = source.startswith("other:")
+            for key in (OTHER,) if other else (source, "own"):
+                counts[key][0] += leaked
+                counts[key][1] += 1
+    return counts
 
 
 # ---- Presidio, as a user would run it ---------------------------------------------------------------
