@@ -1,262 +1,236 @@
-"""Labelled evaluation data for PII detection, generated from Faker (deterministic per seed).
+"""Labelled evaluation tables from `mimesis`, a generator privprep does not use for detection.
 
-Columns: for each of several locales a table of typical and messy columns (names in many
-spellings, national phone formats, card numbers as floats, postcodes as ints, unicode
-names, upper-cased names, "Last, First"), a third of them under opaque headers (``col_7``),
-plus negatives: product codes, prose without personal data, 10-digit order numbers that
-parse as phone numbers, 16-digit tracking numbers, amounts, categories, colours, companies,
-job titles, UUIDs and hashes.
+privprep's name and place lists once came from Faker's locale data, so data made by Faker
+measured Faker against itself. Everything here comes from mimesis' own locale data (ten
+locales) and NumPy-free ``random.Random`` draws, deterministic per seed:
 
-Labels say what a careful reader could know: under an opaque header a birth date is a
-DATE_TIME, and a postcode, an age or a card number stored as a float is nothing at all.
-
-Generation is deterministic per seed once ``PYTHONHASHSEED`` is fixed (:func:`reproducible`).
-
-Free text: notes built from templates with the character span of every entity recorded,
-plus texts without personal data (order numbers, dates, product talk) and a few sloppy
-lower-case notes.
+- :func:`people`: a multi-country, 34-column export in the layout of a public "fake name
+  generator" bulk download (``GivenName``, ``Surname``, ``MothersMaiden``, ``CCNumber`` as
+  a float, ...), each column labelled ``pii``, ``not`` (must not be flagged) or ``either``
+  (quasi-identifying or ambiguous: not scored);
+- :func:`customers`: a customer table whose ``notes`` mention the row's own name, phone,
+  street, city and e-mail in the forms people write them, and sometimes another
+  customer's name (:mod:`eval_text` holds the free-text corpus).
 """
 
 from __future__ import annotations
 
-import os
 import random
-import sys
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
-from faker import Faker
+from mimesis import Address, Cryptographic, Datetime, Finance, Internet, Payment, Person, Transport
+from mimesis.enums import CardType, Gender, Locale, TitleType
 
-LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_BR", "sv_SE")
-ROWS = 400
-OPAQUE_SHARE = 1 / 3
-# entity → header spellings
-HEADERS = {
-    "full_name": ["full_name", "CustomerName", "name", "NAME", "contact_person", "Patient Name"],
-    "first_name": ["first_name", "GivenName", "FirstName", "vorname", "fname"],
-    "last_name": ["last_name", "Surname", "family_name", "LastName", "lname"],
-    "email": ["email", "EmailAddress", "e-mail", "E_MAIL", "contact_email", "customeremail"],
-    "phone": ["phone", "tel_no", "PhoneNumber", "mobile", "Telefon", "cell_phone"],
-    "city": ["city", "City", "town", "Stadt", "hometown"],
-    "address": ["street_address", "address", "Addr", "street", "AddressLine1"],
-    "card": ["card_number", "cc_num", "CreditCard", "PAN"],
-    "iban": ["iban", "IBAN", "bank_account"],
-    "ip": ["ip", "ip_address", "IPAddress", "client_ip"],
-    "url": ["url", "website", "homepage"],
-    "dob": ["dob", "birth_date", "DateOfBirth", "birthday"],
-    "date": ["created_at", "updated", "event_date", "ts"],
-    "zip": ["zip", "postcode", "PostalCode", "ZIPCode", "plz"],
-    "gender": ["gender", "sex", "Geschlecht"],
-    "age": ["age", "Age", "age_years"],
-    "notes": ["notes", "comment", "description", "message"],
+# mimesis locale → country name, ISO code
+COUNTRIES = {
+    "en": ("United States", "US"), "en-gb": ("United Kingdom", "GB"), "de": ("Germany", "DE"),
+    "fr": ("France", "FR"), "es": ("Spain", "ES"), "it": ("Italy", "IT"), "pt": ("Portugal", "PT"),
+    "pt-br": ("Brazil", "BR"), "nl": ("Netherlands", "NL"), "pl": ("Poland", "PL"),
+}  # fmt: skip
+LOCALES = tuple(COUNTRIES)
+Label = Literal["pii", "not", "either"]
+PEOPLE_LABELS: dict[str, Label] = {
+    "Number": "not", "Gender": "either", "Title": "either", "GivenName": "pii", "Surname": "pii",
+    "StreetAddress": "pii", "City": "pii", "State": "pii", "ZipCode": "pii", "Country": "not",
+    "CountryFull": "either", "EmailAddress": "pii", "Username": "pii", "Password": "pii",
+    "TelephoneNumber": "pii", "MothersMaiden": "pii", "Birthday": "pii", "CCType": "not",
+    "CCNumber": "pii", "CVV2": "either", "CCExpires": "either", "NationalID": "pii", "Occupation": "not",
+    "Company": "not", "Vehicle": "not", "Domain": "not", "BloodType": "not", "Pounds": "not",
+    "Kilograms": "not", "FeetInches": "not", "Centimeters": "not", "GUID": "either",
+    "Latitude": "either", "Longitude": "either",
+}  # fmt: skip
+MAIL_DOMAINS = ("gmail.com", "web.de", "orange.fr", "libero.it", "sapo.pt", "wp.pl", "ziggo.nl", "yahoo.com")
+CARD_NAMES = {
+    CardType.VISA: "Visa",
+    CardType.MASTER_CARD: "MasterCard",
+    CardType.AMERICAN_EXPRESS: "American Express",
 }
+CARDS = tuple(CARD_NAMES)
 
 
-def reproducible() -> None:
-    """Re-run this script with ``PYTHONHASHSEED=0``: some Faker draws follow set order."""
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
+def fold(text: str) -> str:
+    """Lower case without accents (``Gołębiewska`` → ``golebiewska``), for e-mail local parts."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    return re.sub(r"[^a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower())
+
+
+def national_id(code: str, rng: random.Random) -> str:
+    """A national identifier in the country's usual written format (check digits where cheap)."""
+    d = lambda n: "".join(str(rng.randrange(10)) for _ in range(n))  # noqa: E731
+    if code == "US":
+        return f"{rng.randrange(100, 900)}-{d(2)}-{d(4)}"
+    if code == "GB":
+        letters = "ABCEGHJKLMNPRSTWXYZ"
+        return f"{rng.choice(letters)}{rng.choice(letters)} {d(2)} {d(2)} {d(2)} {rng.choice('ABCD')}"
+    if code == "ES":
+        number = rng.randrange(10**7, 10**8)
+        return f"{number}{'TRWAGMYFPDXBNJZSQVHLCKE'[number % 23]}"
+    if code == "NL":  # BSN: 11-proof
+        while True:
+            digits = [rng.randrange(10) for _ in range(9)]
+            if sum(w * x for w, x in zip([9, 8, 7, 6, 5, 4, 3, 2, -1], digits, strict=True)) % 11 == 0:
+                return "".join(map(str, digits))
+    if code == "BR":
+        return f"{d(3)}.{d(3)}.{d(3)}-{d(2)}"
+    if code == "FR":
+        return f"{rng.choice('12')} {d(2)} {d(2)} {d(2)} {d(3)} {d(3)} {d(2)}"
+    if code == "IT":
+        up = lambda n: "".join(rng.choice("BCDFGHLMNPRSTVZ") for _ in range(n))  # noqa: E731
+        return f"{up(6)}{d(2)}{rng.choice('ABCDEHLMPRST')}{d(2)}{up(1)}{d(3)}{up(1)}"
+    return d({"DE": 11, "PL": 11, "PT": 9}[code])
+
+
+def iban(code: str, rng: random.Random) -> str:
+    """A valid IBAN (mod-97 check digits) for a country, BBAN of random digits (and bank letters)."""
+    lengths = {"DE": 18, "FR": 23, "ES": 20, "IT": 23, "PT": 21, "NL": 14, "PL": 24, "GB": 18, "BR": 25}
+    bban = "".join(str(rng.randrange(10)) for _ in range(lengths.get(code, 18)))
+    if code in ("NL", "GB"):
+        bban = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(4)) + bban[4:]
+    country = "DE" if code == "US" else code
+    number = int("".join(str(int(c, 36)) for c in bban + country + "00"))
+    return f"{country}{98 - number % 97:02d}{bban}"
 
 
 @dataclass
-class Column:
-    name: str
-    values: pl.Series
-    label: str | None
+class Locals:
+    """The mimesis providers of one locale."""
+
+    person: Person
+    address: Address
+    finance: Finance
+
+    @classmethod
+    def make(cls, locale: str, seed: int) -> Locals:
+        loc = Locale(locale)
+        return cls(Person(loc, seed=seed), Address(loc, seed=seed + 1), Finance(loc, seed=seed + 2))
 
 
-@dataclass
-class Text:
-    text: str
-    spans: list[tuple[int, int, str]] = field(default_factory=list)
+def providers(seed: int) -> dict[str, Locals]:
+    return {loc: Locals.make(loc, seed + 10 * i) for i, loc in enumerate(LOCALES)}
 
 
-def _header(rng: random.Random, kind: str, index: int) -> tuple[str, bool]:
-    if rng.random() < OPAQUE_SHARE:
-        return f"col_{index}", True
-    return rng.choice(HEADERS[kind]), False
-
-
-def _pick(rng: random.Random, options: list[str]) -> str:
-    return rng.choice(options)
-
-
-def _luhn_fail(rng: random.Random) -> str:
-    while True:
-        digits = "".join(str(rng.randrange(10)) for _ in range(16))
-        total = sum(int(d) * (2 if i % 2 else 1) - (9 if int(d) * (2 if i % 2 else 1) > 9 else 0)
-                    for i, d in enumerate(reversed(digits)))  # fmt: skip
-        if total % 10:
-            return digits
-
-
-def locale_table(locale: str, seed: int) -> list[Column]:
-    """One locale's labelled columns (positives and negatives)."""
-    f = Faker(locale)
-    f.seed_instance(seed)
-    rng = random.Random(seed)
-    n = ROWS
-    cols: list[tuple[str, list, str | None, str | None]] = []  # kind, values, label, label if opaque
-
-    def gen(fn):  # type: ignore[no-untyped-def]
-        return [fn() for _ in range(n)]
-
-    name_style = rng.randrange(3)
-    names = gen(f.name)
-    if name_style == 1:
-        names = [v.upper() for v in names]
-    elif name_style == 2:
-        names = [f"{f.last_name()}, {f.first_name()}" for _ in range(n)]
-    cols += [("full_name", names, "PERSON", "PERSON")]
-    cols += [("first_name", gen(f.first_name), "PERSON", "PERSON")]
-    cols += [("last_name", gen(f.last_name), "PERSON", "PERSON")]
-    emails = gen(f.email)
+def email_for(first: str, last: str, gen: Person, rng: random.Random) -> str:
+    """Half built from the name (as real exports are), half mimesis' word-based addresses."""
     if rng.random() < 0.5:
-        emails = [e.upper() if rng.random() < 0.2 else f" {e} " for e in emails]
-    cols += [("email", emails, "EMAIL_ADDRESS", "EMAIL_ADDRESS")]
-    cols += [("phone", gen(f.phone_number), "PHONE_NUMBER", "PHONE_NUMBER")]
-    cols += [("city", gen(f.city), "LOCATION", "LOCATION")]
-    cols += [("address", gen(f.street_address), "LOCATION", "LOCATION")]
-    cards = gen(f.credit_card_number)
-    style = rng.randrange(3)
-    if style == 0:
-        cols += [("card", [" ".join(c[i : i + 4] for i in range(0, len(c), 4)) for c in cards], "CREDIT_CARD",
-                  "CREDIT_CARD")]  # fmt: skip
-    elif style == 1:
-        cols += [("card", [float(c) for c in cards], "CREDIT_CARD", None)]
-    else:
-        cols += [("card", cards, "CREDIT_CARD", "CREDIT_CARD")]
-    ibans = gen(f.iban)
-    if rng.random() < 0.5:
-        ibans = [" ".join(v[i : i + 4] for i in range(0, len(v), 4)) for v in ibans]
-    cols += [("iban", ibans, "IBAN_CODE", "IBAN_CODE")]
-    cols += [("ip", gen(f.ipv4) if rng.random() < 0.7 else gen(f.ipv6), "IP_ADDRESS", "IP_ADDRESS")]
-    cols += [("url", gen(f.url), "URL", "URL")]
-    dob_fmt = rng.choice([None, "%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y"])
-    dobs = gen(lambda: f.date_of_birth(minimum_age=18, maximum_age=90))
-    cols += [
-        (
-            "dob",
-            dobs if dob_fmt is None else [d.strftime(dob_fmt) for d in dobs],
-            "DATE_OF_BIRTH",
-            "DATE_TIME",
-        )
-    ]
-    cols += [("date", gen(f.date_time_this_decade), "DATE_TIME", "DATE_TIME")]
-    zips = gen(f.postcode)
-    if locale == "en_US" and rng.random() < 0.5:
-        zips = [int(z[:5]) for z in zips]
-    cols += [("zip", zips, "ZIP_CODE", None)]
-    vocab = rng.choice(
-        [["M", "F"], ["male", "female", "unknown"], ["w", "m", "d"], ["Female", "Male", "Non-binary"]]
+        return gen.email()
+    local = rng.choice(
+        [f"{fold(first)}.{fold(last)}", f"{fold(first)[:1]}{fold(last)}", f"{fold(first)}{fold(last)}"]
     )
-    cols += [("gender", [rng.choice(vocab) for _ in range(n)], "GENDER", "GENDER")]
-    cols += [("age", [rng.randrange(18, 95) for _ in range(n)], "AGE", None)]
-    if locale == "en_US":
-        cols += [("ssn", gen(f.ssn), "US_SSN", "US_SSN")]
-    out = []
-    for i, (kind, values, label, opaque_label) in enumerate(cols):
-        header, opaque = _header(rng, kind, i) if kind in HEADERS else (kind, False)
-        out.append(
-            Column(f"{locale}.{header}", pl.Series(values, strict=False), opaque_label if opaque else label)
-        )
-    notes = [t.text for t in texts(ROWS, seed, locales=(locale,))]
-    out.append(Column(f"{locale}.{_header(rng, 'notes', len(cols))[0]}", pl.Series(notes), "FREE_TEXT"))
-    return out + _negatives(f, rng, locale)
+    return f"{local}{rng.choice(['', str(rng.randrange(1, 99))])}@{rng.choice(MAIL_DOMAINS)}"
 
 
-def _negatives(f: Faker, rng: random.Random, locale: str) -> list[Column]:
-    n = ROWS
-    neg = {
-        "product_code": [f.bothify("??-####-??").upper() for _ in range(n)],
-        "sku": [
-            f"SKU-{rng.randrange(1000, 9999)}-{rng.choice(['XS', 'S', 'M', 'L', 'XL'])}" for _ in range(n)
-        ],
-        "order_id": [rng.randrange(2_000_000_000, 9_999_999_999) for _ in range(n)],
-        "tracking_no": [_luhn_fail(rng) for _ in range(n)],
-        "col_ref": [str(rng.randrange(2_000_000_000, 9_999_999_999)) for _ in range(n)],
-        "amount": [round(rng.uniform(1, 5000), 2) for _ in range(n)],
-        "quantity": [rng.randrange(1, 50) for _ in range(n)],
-        "status": [rng.choice(["open", "closed", "pending", "escalated"]) for _ in range(n)],
-        "colour": [f.color_name() for _ in range(n)],
-        "company": [f.company() for _ in range(n)],
-        "job_title": [f.job() for _ in range(n)],
-        "tagline": [f.catch_phrase() for _ in range(n)],
-        "remarks": [Faker("en_US").sentence(nb_words=12) for _ in range(n)],
-        "uuid": [f.uuid4() for _ in range(n)],
-        "checksum": [f.sha1() for _ in range(n)],
-        "size": [rng.choice(["S", "M", "L", "XL"]) for _ in range(n)],
-        "is_active": [rng.random() < 0.5 for _ in range(n)],
-    }
-    return [Column(f"{locale}.{k}", pl.Series(v, strict=False), None) for k, v in neg.items()]
+def people(rows: int = 3000, seed: int = 20) -> pl.DataFrame:
+    """The 34-column multi-country export (labels in :data:`PEOPLE_LABELS`)."""
+    rng, gens = random.Random(seed), providers(seed)
+    dt, pay, net, car, crypto = (Datetime(seed=seed), Payment(seed=seed), Internet(seed=seed),
+                                 Transport(seed=seed), Cryptographic(seed=seed))  # fmt: skip
+    out: dict[str, list] = {k: [] for k in PEOPLE_LABELS}
+    for n in range(rows):
+        loc = rng.choice(LOCALES)
+        g, (country, code) = gens[loc], COUNTRIES[loc]
+        sex = rng.choice([Gender.FEMALE, Gender.MALE])
+        first, last = g.person.first_name(gender=sex), g.person.last_name(gender=sex)
+        born = dt.date(start=1940, end=2004)
+        card = rng.choice(CARDS)
+        kg = round(rng.uniform(45, 130), 1)
+        cm = rng.randrange(150, 201)
+        inches = round(cm / 2.54)
+        row = {
+            "Number": n + 1, "Gender": sex.value,
+            "Title": g.person.title(gender=sex, title_type=TitleType.TYPICAL),
+            "GivenName": first, "Surname": last, "StreetAddress": g.address.address(),
+            "City": g.address.city(), "State": g.address.state(), "ZipCode": g.address.postal_code(),
+            "Country": code, "CountryFull": country, "EmailAddress": email_for(first, last, g.person, rng),
+            "Username": g.person.username(mask=rng.choice(["Cld", "l_d", "l.l", "Ud", "ld"])),
+            "Password": g.person.password(length=rng.randrange(8, 13)),
+            "TelephoneNumber": g.person.phone_number(),
+            "MothersMaiden": g.person.last_name(gender=Gender.FEMALE),
+            "Birthday": f"{born.month}/{born.day}/{born.year}",
+            "CCType": CARD_NAMES[card],
+            "CCNumber": float(pay.credit_card_number(card).replace(" ", "")),  # as spreadsheets export it
+            "CVV2": int(pay.cvv()), "CCExpires": f"{rng.randrange(1, 13)}/{rng.randrange(2026, 2033)}",
+            "NationalID": national_id(code, rng), "Occupation": g.person.occupation(),
+            "Company": g.finance.company(), "Vehicle": f"{rng.randrange(1998, 2025)} {car.car()}",
+            "Domain": net.hostname(), "BloodType": g.person.blood_type(), "Pounds": round(kg * 2.20462, 1),
+            "Kilograms": kg, "FeetInches": f"{inches // 12}' {inches % 12}\"", "Centimeters": cm,
+            "GUID": crypto.uuid(), "Latitude": g.address.latitude(), "Longitude": g.address.longitude(),
+        }  # fmt: skip
+        for k, v in row.items():
+            out[k].append(v)
+    for k in ("TelephoneNumber", "EmailAddress", "State"):  # a few blanks, as in real exports
+        out[k] = [None if rng.random() < 0.02 else v for v in out[k]]
+    return pl.DataFrame(out, strict=False)
 
 
-def columns(seed: int = 7) -> list[Column]:
-    """Every labelled column of every locale."""
-    return [c for i, loc in enumerate(LOCALES) for c in locale_table(loc, seed + i)]
+def opaque(frame: pl.DataFrame) -> pl.DataFrame:
+    """The same table with headers ``c01``, ``c02``, ... (what a reader of an unnamed export sees)."""
+    return frame.rename({c: f"c{i + 1:02d}" for i, c in enumerate(frame.columns)})
 
 
-# ---- free text -------------------------------------------------------------------------------
+# ---- a customer table whose notes mention the row (table-aware scrubbing) -----------------------
 
-TEMPLATES = [
-    "Spoke with {PERSON} about a billing problem. Call back at {PHONE_NUMBER}.",
-    "Customer {PERSON} ({EMAIL_ADDRESS}) reported a login issue.",
-    "{PERSON} moved to {LOCATION}; asked us to update the address. Reach at {PHONE_NUMBER}.",
-    "Sent confirmation to {EMAIL_ADDRESS}. Follow-up scheduled for next week.",
-    "Technician visit in {LOCATION} requested by {PERSON}.",
-    "Caller gave number {PHONE_NUMBER} and asked about order {ORDER}. Escalated to tier 2.",
-    "Please contact {PERSON} at {EMAIL_ADDRESS} or {PHONE_NUMBER} before Friday.",
-    "Refund approved by {PERSON}; card ending in {DIGITS4} was credited.",
-    "Delivery to {LOCATION} failed twice, parcel {ORDER} returned to the depot.",
-    "Met {PERSON} and {PERSON} at the {LOCATION} branch to discuss the contract.",
-]
-NEGATIVE_TEXTS = [
-    "Order {ORDER} shipped on time; no further action.",
-    "Invoice {ORDER} paid in full, thank you.",
-    "Customer asked about the invoice schedule.",
-    "Issue resolved on first contact.",
-    "The device was replaced under warranty on {DATE}.",
-    "Ticket {ORDER} merged into ticket {ORDER}.",
-    "Reset instructions sent; customer confirmed access.",
-    "Outage acknowledged, credit applied to next bill.",
-    "Product code {CODE} is out of stock until {DATE}.",
-    "We called back twice, no answer. Will retry tomorrow.",
-]
-LOWERCASE = "spoke with {person} about the refund, they were happy with it."
+CUSTOMER_COLUMNS = ("first_name", "last_name", "email", "phone", "street", "city")
+# each note: up to three of these, filled with the row's values (and "other" with another customer's)
+NOTE_PARTS = (
+    "Spoke with {first_name} {last_name} about the invoice.",
+    "{first_name} called from {phone_digits} and asked for a refund.",
+    "Called {FIRST_NAME} {LAST_NAME} back on {phone}, no answer.",
+    "{last_name}, {first_name} wants the delivery moved to next week.",
+    "{first_name} says the parcel for {street} never arrived.",
+    "Customer lives on {street_name} in {city}; technician booked.",
+    "Confirmation sent to {email}.",
+    "Mr./Ms. {last_name} prefers e-mail ({email}) over phone.",
+    "spoke with {first_name_lc} yesterday, she will pay by friday.",
+    "{initial}. {last_name} from {city} complained about the noise.",
+    "Moved from {city} last month, new address on file.",
+    "Referred by {other_first_name} {other_last_name}, discount applied.",
+    "Same household as {other_last_name}, merge the accounts.",
+)
+NOTE_TAIL = ("Ticket closed.", "Follow up on Monday.", "Escalated to billing.", "Order 48213 shipped.", "")
 
 
-def _fill(template: str, f: Faker, rng: random.Random) -> Text:
-    text, spans, rest = "", [], template
-    fillers = {
-        "PERSON": f.name, "EMAIL_ADDRESS": f.email, "PHONE_NUMBER": f.phone_number, "LOCATION": f.city,
-        "ORDER": lambda: str(rng.randrange(2_000_000_000, 9_999_999_999)),
-        "DIGITS4": lambda: f"{rng.randrange(10000):04d}",
-        "DATE": lambda: f.date_this_year().strftime("%d %B %Y"), "CODE": lambda: f.bothify("??-####").upper(),
-        "person": lambda: f.name().lower(),
+def _forms(row: dict[str, str], prefix: str = "") -> dict[str, tuple[str, str]]:
+    """Slot → (text as written, source column)."""
+    f, last = row["first_name"], row["last_name"]
+    street_name = re.sub(r"(^|\s|,)\d+\w?(\s|,|$)", " ", row["street"]).strip(" ,") or row["street"]
+    forms = {
+        "first_name": (f, "first_name"), "last_name": (last, "last_name"),
+        "FIRST_NAME": (f.upper(), "first_name"), "LAST_NAME": (last.upper(), "last_name"),
+        "first_name_lc": (f.lower(), "first_name"), "initial": (f[:1], "first_name"),
+        "phone": (row["phone"], "phone"), "phone_digits": (re.sub(r"\D", "", row["phone"]), "phone"),
+        "street": (row["street"], "street"), "street_name": (street_name, "street"),
+        "city": (row["city"], "city"), "email": (row["email"], "email"),
     }  # fmt: skip
-    while "{" in rest:
-        head, tail = rest.split("{", 1)
-        key, rest = tail.split("}", 1)
-        text += head
-        value = fillers[key]()
-        if key in ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION", "person"):
-            spans.append((len(text), len(text) + len(value), key.upper()))
-        text += value
-    return Text(text + rest, spans)
+    return {prefix + k: v for k, v in forms.items()}
 
 
-def texts(n: int = 1500, seed: int = 11, locales: tuple[str, ...] = LOCALES) -> list[Text]:
-    """``n`` labelled notes: 65 % with personal data, 30 % without, 5 % sloppy lower case."""
-    rng = random.Random(seed)
-    fakers = {loc: Faker(loc) for loc in locales}
-    for i, fk in enumerate(fakers.values()):
-        fk.seed_instance(seed + i)
-    out = []
-    for _ in range(n):
-        f = fakers[rng.choice(locales)]
-        roll = rng.random()
-        template = (
-            rng.choice(TEMPLATES) if roll < 0.65 else rng.choice(NEGATIVE_TEXTS) if roll < 0.95 else LOWERCASE
-        )
-        out.append(_fill(template, f, rng))
-    return out
+def customers(rows: int = 2000, seed: int = 30) -> tuple[pl.DataFrame, list[list[tuple[str, str]]]]:
+    """The table and, per row, what its note mentions: (source column or ``other:<column>``, text)."""
+    rng, gens = random.Random(seed), providers(seed)
+    records = []
+    for i in range(rows):
+        g = gens[rng.choice(LOCALES)]
+        sex = rng.choice([Gender.FEMALE, Gender.MALE])
+        first, last = g.person.first_name(gender=sex), g.person.last_name(gender=sex)
+        records.append({"customer_id": 100_000 + i, "first_name": first, "last_name": last,
+                        "email": email_for(first, last, g.person, rng), "phone": g.person.phone_number(),
+                        "street": g.address.address(), "city": g.address.city()})  # fmt: skip
+    mentions = []
+    for rec in records:
+        other = records[rng.randrange(rows)]
+        slots = {**_forms(rec), **{k: (v, "other:" + c) for k, (v, c) in _forms(other, "other_").items()}}
+        parts = rng.sample(NOTE_PARTS, rng.choice([1, 2, 2, 3]))
+        parts = [p.replace("Mr./Ms.", "Mr." if rng.random() < 0.5 else "ms.") for p in parts]
+        note, mentioned = " ".join([*parts, rng.choice(NOTE_TAIL)]).strip(), []
+        for slot in re.findall(r"\{(\w+)\}", note):
+            text, source = slots[slot]
+            note = note.replace("{" + slot + "}", text, 1)
+            if slot != "initial":
+                mentioned.append((source, text))
+        rec["notes"] = note
+        mentions.append(mentioned)
+    return pl.DataFrame(records), mentions
