@@ -57,7 +57,7 @@ def header_free(ev: Evidence, cs: ColumnSample, values: pl.Series, texts: pl.Ser
     ev.add("LOCATION", "shape:address", ADDRESS_WEIGHT * (s := shapes.address_share(texts)), s)
     ev.add("PHONE_NUMBER", "shape:phone", PHONE_WEIGHT * (s := shapes.phone_share(texts)), s)
     _postcode(ev, texts)
-    if shapes.marked_username_share(texts) >= MARKED:
+    if shapes.marked_username_share(texts) >= MARKED and shapes.domain_share(texts) < MARKED:
         ev.add("USERNAME", "shape:username", USERNAME_WEIGHT * (s := shapes.username_share(texts)), s)
     if (variety := shapes.layout_variety(texts)) >= LAYOUTS:
         ev.add("PASSWORD", "shape:credential", PASSWORD_WEIGHT * (s := shapes.password_share(texts)), s)

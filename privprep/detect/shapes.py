@@ -38,7 +38,7 @@ POSTCODES = (
     (r"[A-Z]\d[A-Z] ?\d[A-Z]\d", True), (r"[A-Z]\d{2} ?[A-Z\d]{4}", True),    # CA, IE
     (r"[A-Z]\d{4}[A-Z]{3}", True), (r"(?:[A-Z]{1,2}-)\d{4,5}", True),        # AR, "D-10115"
 )  # fmt: skip
-USERNAME = r"^[A-Za-z][a-z]*(?:[._-]?[A-Za-z][a-z]*){0,3}[._-]?\d{0,4}$"
+USERNAME = r"^[A-Za-z][a-z]*(?:[._-]?[A-Za-z][a-z]*){0,3}(?:[._-]?\d{1,4})?$"
 PHONE = r"^(?:\+|00|\(|0)?[\d ()./-]{6,24}\d$"
 DATE_LIKE = r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{3}-\d{2}-\d{4}$"  # dates, SSNs
 UUID = r"(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$"
@@ -110,6 +110,19 @@ def marked_username_share(texts: pl.Series) -> float:
     """Handles with a mark a plain name lacks: digits, a separator, or an inner capital."""
     marked = texts.str.contains(r"\d|[._-]|\p{Ll}\p{Lu}")
     return _share(texts.str.contains(USERNAME) & marked & (texts.str.len_chars() >= 3))
+
+
+def domain_share(texts: pl.Series) -> float:
+    """Host names (``fighting.org``, ``safe.madrid``): the last label is a public suffix.
+
+    Uses tldextract's bundled suffix list (offline, see :mod:`privprep.detect.offline`), per
+    sampled value.
+    """
+    from privprep.detect.offline import _snapshot_extractor
+
+    extract = _snapshot_extractor()
+    dotted = texts.filter(texts.str.contains(r"^[\w-]+(\.[\w-]+)+$")).to_list()
+    return sum(bool(extract(v).suffix) for v in dotted) / texts.len() if texts.len() else 0.0  # type: ignore[operator]
 
 
 def password_share(texts: pl.Series) -> float:
