@@ -14,11 +14,13 @@ from privprep.detect import shapes
 from privprep.detect import signals as sig
 from privprep.detect.evidence import Evidence
 from privprep.detect.gazetteer import code_share, country_share, word_share
+from privprep.detect.identifiers import national_id_share
 from privprep.detect.names import NameHint
 from privprep.detect.sampling import ColumnSample
 from privprep.detect.vocab import COMPANY_MARKERS
 
 SHAPE_WEIGHT, DOB_WEIGHT = 0.35, 0.6  # corroboration of a name hint; dates under a birth name
+CHECKSUM_WEIGHT, ID_WEIGHT = 0.9, 0.2  # a national ID's check digits; identifier-shaped values
 PHONE_WEIGHT = 0.3  # phone-shaped but invalid in every region: still written like a phone number
 PROPER_WEIGHT, ADDRESS_WEIGHT, USERNAME_WEIGHT, PASSWORD_WEIGHT, CARD_WEIGHT = 0.3, 0.45, 0.6, 0.6, 0.5
 POSTCODE_WEIGHTS = (0.55, 0.4, 0.1)  # distinctive formats, digit-only formats, leading zeros
@@ -56,6 +58,8 @@ def header_free(ev: Evidence, cs: ColumnSample, values: pl.Series, texts: pl.Ser
         ev.add(entity, "values:countries or languages", COUNTRY_PENALTY * countries, countries)
     ev.add("LOCATION", "shape:address", ADDRESS_WEIGHT * (s := shapes.address_share(texts)), s)
     ev.add("PHONE_NUMBER", "shape:phone", PHONE_WEIGHT * (s := shapes.phone_share(texts)), s)
+    ev.add("NATIONAL_ID", "checksum:national id", CHECKSUM_WEIGHT * (s := national_id_share(texts)), s)
+    ev.add("NATIONAL_ID", "shape:id number", ID_WEIGHT * (s := sig.id_number_share(texts)), s)
     _postcode(ev, texts)
     if shapes.marked_username_share(texts) >= MARKED and shapes.domain_share(texts) < MARKED:
         ev.add("USERNAME", "shape:username", USERNAME_WEIGHT * (s := shapes.username_share(texts)), s)

@@ -108,3 +108,11 @@ def test_shares_are_shares(values: list[str]) -> None:
     for fn in fns:
         assert 0.0 <= fn(series) <= 1.0
     assert all(0.0 <= s <= 1.0 for s in shapes.postcode_shares(series))
+
+
+def test_national_ids_by_check_digits() -> None:
+    from privprep.detect.identifiers import national_id_share
+
+    valid = ["12345678Z", "111222333", "RSSMRA85T10A562S", "529.982.247-25"]  # ES DNI, NL BSN, IT CF, BR CPF
+    assert national_id_share(pl.Series(valid)) == 1.0
+    assert national_id_share(pl.Series(["12345678A", "111222334", "hello world", "4111"])) == 0.0
