@@ -2,31 +2,29 @@
 
 Every signal adds a signed contribution to one entity's score (clipped to 0..1); the
 evidence lists each signal with its share and contribution, so the decision can be read
-back. Value signals decide; shape signals (digit counts, postcode shapes) only corroborate
-what the column name says. The best entity at or above ``threshold`` wins.
+back. Value signals decide; value shapes (names, addresses, postcodes, handles, credentials)
+decide behind column-level guards (:mod:`privprep.detect.shape_signals`); weaker shapes (digit
+counts) only corroborate what the column name says. The best entity at or above
+``threshold`` wins.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from privprep.detect import shape_signals
 from privprep.detect import signals as sig
-from privprep.detect.gazetteer import city_share, person_share, street_share
-from privprep.detect.names import (
-    NOT_CONTACT,
-    NOT_PERSONAL,
-    STRONG,
-    NameHint,
-    kind_hint,
-    name_hints,
-    name_tokens,
-)
+from privprep.detect.evidence import Evidence
+from privprep.detect.gazetteer import city_share, person_share, region_share, street_share
+from privprep.detect.names import STRONG, NameHint, kind_hint, name_hints, name_tokens
 from privprep.detect.report import ColumnFinding
 from privprep.detect.sampling import ColumnSample
+from privprep.detect.shapes import scientific_share
 from privprep.detect.text import analyze_free_text, free_text_score, ner_shares, pattern_shares
+from privprep.detect.vocab import NOT_CONTACT, NOT_PERSONAL, NOT_PLACE
 from privprep.dtypes import render_dtype
 
 # how far a share of matching values moves an entity's score
@@ -36,35 +34,15 @@ WEIGHTS = {
     "DATE_TIME": 0.6, "US_PASSPORT": 0.35, "US_DRIVER_LICENSE": 0.35, "US_BANK_NUMBER": 0.3,
     "MEDICAL_LICENSE": 0.35, "UUID": 0.0,
 }  # fmt: skip
-CUSTOM_WEIGHT, NER_WEIGHT, GAZETTEER_WEIGHT, VOCAB_WEIGHT, SHAPE_WEIGHT = 0.9, 0.6, 0.6, 0.6, 0.35
+CUSTOM_WEIGHT, NER_WEIGHT, GAZETTEER_WEIGHT, VOCAB_WEIGHT, REGION_WEIGHT = 0.9, 0.6, 0.6, 0.6, 0.65
 BARE_DIGITS_FACTOR = 0.4  # a phone column of (nearly) only bare digit runs looks like a counter
 NAME_PENALTY = -0.2  # ``order_id`` is no phone, ``company`` holds no person
-NAMED = frozenset({"PERSON", "LOCATION", "NRP"})
+NAMED = frozenset({"PERSON", "LOCATION", "NRP", "USERNAME", "PASSWORD"})
 DECIDED = 0.8  # a value share this high settles a column: NER is skipped
+SHAPES = ("shape:", "values:")
 PRIORITY = ("EMAIL_ADDRESS", "IBAN_CODE", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "MAC_ADDRESS", "CRYPTO",
-            "URL", "PHONE_NUMBER", "DATE_OF_BIRTH", "ZIP_CODE", "GENDER", "AGE", "PERSON", "LOCATION",
-            "NRP", "DATE_TIME")  # fmt: skip
-
-
-@dataclass
-class Evidence:
-    """Signals gathered for one column; ``scores`` sums them per entity."""
-
-    signals: list[dict[str, Any]] = field(default_factory=list)
-
-    def add(self, entity: str, signal: str, contribution: float, share: float | None = None) -> None:
-        if abs(contribution) < 0.005:
-            return
-        item: dict[str, Any] = {"signal": signal, "entity": entity, "contribution": round(contribution, 3)}
-        if share is not None:
-            item["share"] = round(share, 3)
-        self.signals.append(item)
-
-    def scores(self) -> dict[str, float]:
-        totals: dict[str, float] = {}
-        for s in self.signals:
-            totals[s["entity"]] = totals.get(s["entity"], 0.0) + s["contribution"]
-        return {e: round(min(1.0, max(0.0, v)), 3) for e, v in totals.items()}
+            "URL", "PHONE_NUMBER", "NATIONAL_ID", "PASSWORD", "USERNAME", "DATE_OF_BIRTH", "ZIP_CODE",
+            "GENDER", "AGE", "PERSON", "LOCATION", "NRP", "DATE_TIME")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -95,6 +73,9 @@ def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
         if "DATE_OF_BIRTH" in hints:
             ev.add("DATE_OF_BIRTH", "dtype:temporal", WEIGHTS["DATE_TIME"], 1.0)
         return _finding(cs, ev, base, settings.threshold)
+    if values.dtype == pl.String and scientific_share(values) >= DECIDED:
+        values = values.str.strip_chars().str.replace(",", ".").cast(pl.Float64, strict=False).drop_nulls()
+        base["scientific_notation"] = True  # exported as 5.54563E+15: read as the float it was
     texts = values.cast(pl.String)
     shape = sig.shape(texts)
     base.update(shape.as_evidence())
@@ -102,9 +83,12 @@ def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
         contains, analyzed = analyze_free_text(settings.detector, texts, settings.allow)
         base.update(texts_analyzed=analyzed, contains=contains)
         return _free_text(cs, contains, base, settings.threshold)
-    _value_signals(ev, base, cs, texts, shape, settings)
-    _corroboration(ev, hints, values, texts)
-    best = max((s["share"] for s in ev.signals if "share" in s), default=0.0)
+    _value_signals(ev, base, values, texts, shape, settings)
+    if "shapes" in settings.features:
+        base.update(shape_signals.header_free(ev, cs, values, texts))
+    shape_signals.corroborate(ev, hints, values, texts)
+    best = max((s["share"] for s in ev.signals if "share" in s and not s["signal"].startswith(SHAPES)),
+               default=0.0)  # a shape alone does not settle a column: NER still speaks
     base["ner_run"] = best < DECIDED and shape.letter_share > 0 and settings.detector.ner
     if base["ner_run"]:
         for entity, share in ner_shares(settings.detector, texts).items():
@@ -131,6 +115,8 @@ def _name_signals(ev: Evidence, hints: dict[str, NameHint], tokens: list[str]) -
             ev.add(entity, "name:counter", NAME_PENALTY)
     if NOT_PERSONAL.intersection(tokens):
         ev.add("PERSON", "name:not a person", NAME_PENALTY)
+    if NOT_PLACE.intersection(tokens):
+        ev.add("LOCATION", "name:country or code", NAME_PENALTY)
     named = {e for e, h in hints.items() if e in NAMED and h.strength == STRONG}
     for entity in NAMED - named if named else ():
         ev.add(entity, "name:points elsewhere", NAME_PENALTY)  # ``city``: surnames there are places
@@ -139,12 +125,11 @@ def _name_signals(ev: Evidence, hints: dict[str, NameHint], tokens: list[str]) -
 def _value_signals(
     ev: Evidence,
     base: dict[str, Any],
-    cs: ColumnSample,
+    values: pl.Series,
     texts: pl.Series,
     shape: sig.Shape,
     settings: Settings,
 ) -> None:
-    values = cs.values
     detector = settings.detector
     if values.dtype.is_float():
         return  # a float's text has lost digits (5.54563E+15): only shapes can speak for it
@@ -162,29 +147,9 @@ def _value_signals(
         ev.add("PERSON", "gazetteer:names", GAZETTEER_WEIGHT * (s := person_share(texts)), s)
         ev.add("LOCATION", "gazetteer:cities", GAZETTEER_WEIGHT * (s := city_share(texts)), s)
         ev.add("LOCATION", "gazetteer:streets", GAZETTEER_WEIGHT * (s := street_share(texts)), s)
-    if values.dtype == pl.String and cs.distinct <= 12:
+        ev.add("LOCATION", "gazetteer:regions", REGION_WEIGHT * (s := region_share(texts)), s)
+    if values.dtype == pl.String and texts.n_unique() <= 12:
         ev.add("GENDER", "vocabulary:gender", VOCAB_WEIGHT * (s := sig.gender_share(texts)), s)
-
-
-def _corroboration(ev: Evidence, hints: dict[str, NameHint], values: pl.Series, texts: pl.Series) -> None:
-    """Shape signals, counted only for the entities the column name points to."""
-    numeric = values.dtype.is_numeric()
-    date_share = max((s.get("share", 0.0) for s in ev.signals if s["entity"] == "DATE_TIME"), default=0.0)
-    checks = {
-        "CREDIT_CARD": ("shape:13-19 digits", lambda: sig.digits_between(values, 13, 19) if numeric else 0.0),
-        "PHONE_NUMBER": ("shape:7-15 digits", lambda: sig.digits_between(values, 7, 15) if numeric else 0.0),
-        "US_SSN": ("shape:9 digits", lambda: sig.digits_between(values, 7, 9) if numeric else 0.0),
-        "ZIP_CODE": ("shape:postcode",
-                     lambda: sig.digits_between(values, 3, 5) if numeric else sig.postcode_share(texts)),
-        "AGE": ("shape:0-120", lambda: sig.age_share(values) if numeric else 0.0),
-        "LOCATION": ("shape:house number", lambda: 0.0 if numeric else sig.house_number_share(texts)),
-        "DATE_OF_BIRTH": ("values:dates", lambda: date_share),
-    }  # fmt: skip
-    for entity, (signal, share_of) in checks.items():
-        if entity in hints:
-            share = share_of()
-            weight = WEIGHTS["DATE_TIME"] if entity == "DATE_OF_BIRTH" else SHAPE_WEIGHT
-            ev.add(entity, signal, weight * share, share)
 
 
 def _free_text(

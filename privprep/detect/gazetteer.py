@@ -1,25 +1,33 @@
-"""Name and place lists from the per-locale data Faker ships, for what the small model misses.
+"""Name, place and word lists for what the small model misses; none of them from Faker.
 
-``Gazetteer`` holds lower-cased first names, last names and city names of every Faker
-locale (accent-folded forms too), and a set of common English words that never count
-alone (``Will``, ``Rose``, ``Black``...). :mod:`privprep.detect.listed` finds
-"First Last" pairs in free text; :func:`person_share` and :func:`city_share` score a
-column's sampled values, vectorized.
+``Gazetteer`` holds lower-cased first names and last names (US Census 1990), city names
+(GeoNames ``cities5000`` and US states), region names (ISO 3166-2 subdivisions from
+``pycountry``), English dictionary words (SCOWL 35) and a small set of common words that
+never count alone as a name (``Will``, ``Rose``, ``May``). The lists ship derived
+(lower-cased, accent-folded forms added) and gzipped in ``privprep/detect/data``
+(``scripts/build_detect_data.py`` rebuilds them; provenance and licences in
+docs/detection.md) and load once per process (~0.2 s).
+:mod:`privprep.detect.listed` finds "First Last" pairs in free text; the ``*_share``
+functions score a column's sampled values, vectorized.
 """
 
 from __future__ import annotations
 
+import calendar
 import functools
-import importlib
+import gzip
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 
 import polars as pl
-from faker.config import AVAILABLE_LOCALES
 
-TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "mme", "sr", "sra"})
+from privprep.detect.vocab import AFFIXES, COLOURS, NAME_WORDS, STREET_ENDINGS, STREET_TYPES, TITLES
+
+__all__ = ["TITLES", "Gazetteer", "city_share", "code_share", "country_share", "fold", "gazetteer",
+           "person_share", "region_share", "street_share", "word_share"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,9 @@ class Gazetteer:
     common: frozenset[str]
     affixes: frozenset[str]  # "Dr", "B.Eng", "Jr": ignored when counting name tokens
     streets: frozenset[str]  # "Avenue", "Gasse", "Rua", "Via": street types and prefixes
+    regions: frozenset[str]  # states, provinces, Länder, départements
+    codes: frozenset[str]  # their codes without the country: "CA", "NY", "BY", "75"
+    words: frozenset[str]  # English dictionary words (lower case in the dictionary)
 
     def is_name(self, word: str) -> bool:
         low = word.lower()
@@ -51,42 +62,41 @@ def _words(values: Iterable[str]) -> set[str]:
     return out
 
 
-def _attr(module: str, parts: tuple[str, ...]) -> list[str]:
-    """Every string in the list/dict/tuple attributes of ``module.Provider`` named ``*part*``."""
-    try:
-        provider = importlib.import_module(module).Provider
-    except ModuleNotFoundError:
-        return []
-    found: list[str] = []
-    for attr, value in vars(provider).items():
-        if any(p in attr for p in parts) and isinstance(value, dict | list | tuple | set | frozenset):
-            found.extend(v for v in value if isinstance(v, str))
-    return found
+def _shipped(name: str) -> list[str]:
+    data = resources.files("privprep.detect").joinpath("data", f"{name}.txt.gz").read_bytes()
+    return gzip.decompress(data).decode().split("\n")
+
+
+ADMIN_WORDS = re.compile(
+    r"\s*(\[.*\]|\b(kraj|län|county|province|provincia|region|oblast'?|state|department|district|"
+    r"prefecture|governorate|voivodeship|województwo|canton|kanton)\b)\s*", re.IGNORECASE
+)
+
+
+def _subdivisions() -> tuple[list[str], list[str]]:
+    """ISO 3166-2 names (also without ``kraj``, ``län``, ``[SE-04]``) and codes, via pycountry (LGPL-2.1)."""
+    import pycountry
+
+    names, codes = [], []
+    for sub in pycountry.subdivisions:
+        names += [sub.name, ADMIN_WORDS.sub(" ", sub.name).strip()]
+        codes.append(sub.code.split("-", 1)[1])
+    return names, codes
 
 
 @functools.cache
 def gazetteer() -> Gazetteer:
-    """Built once per process from every Faker locale (about 0.3 s)."""
-    person, address = "faker.providers.person.{}", "faker.providers.address.{}"
-    first, last, affixes, cities, streets = [], [], [], [], []
-    for loc in AVAILABLE_LOCALES:
-        first += _attr(person.format(loc), ("first_name",))
-        last += _attr(person.format(loc), ("last_name",))
-        affixes += _attr(person.format(loc), ("prefixes", "suffixes"))
-        cities += _attr(address.format(loc), ("cities", "city_names"))
-        streets += _attr(address.format(loc), ("street_suffixes", "street_prefixes"))
+    """Built once per process from the shipped lists and pycountry."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    common = [
-        *STOP_WORDS,
-        *_attr("faker.providers.lorem.en_US", ("word_list",)),
-        *_attr("faker.providers.color.en_US", ("all_colors",)),
-        *_attr("faker.providers.date_time.en_US", ("month_names", "day_names")),
-    ]
-    affix_words = {w.strip(".") for w in _words(affixes)}
-    street_words = {w.strip(".-") for w in _words(streets) if w.strip(".-").isalpha() and len(w) >= 3}
-    return Gazetteer(*(frozenset(_words(x)) for x in (first, last, cities, common)),
-                     frozenset(affix_words), frozenset(street_words))  # fmt: skip
+    first, last, words, cities = (frozenset(_shipped(n)) for n in ("first", "last", "words", "cities"))
+    months = [m for m in (*calendar.month_name, *calendar.day_name) if m]
+    common = _words([*STOP_WORDS, *months, *COLOURS, *NAME_WORDS])
+    regions, codes = _subdivisions()
+    region_words = frozenset(r for r in _words(regions) if r not in words and len(r) >= 3)
+    return Gazetteer(first, last, cities, frozenset(common),
+                     frozenset(a.strip(".") for a in AFFIXES), STREET_TYPES, region_words,
+                     frozenset(codes), words)  # fmt: skip
 
 
 def _tokens(values: pl.Series, drop: frozenset[str]) -> pl.Series:
@@ -121,22 +131,67 @@ def person_share(values: pl.Series) -> float:
     return float(hit.mean() or 0.0)
 
 
-def city_share(values: pl.Series) -> float:
-    """Share of values that are a known city name (and not a common English word)."""
+def _listed_share(values: pl.Series, listed: frozenset[str], exclude: frozenset[str]) -> float:
     if values.is_empty():
         return 0.0
-    gaz = gazetteer()
     low = values.cast(pl.String).str.to_lowercase().str.strip_chars()
-    cities = pl.Series(list(gaz.cities), dtype=pl.String)
-    common = pl.Series(list(gaz.common), dtype=pl.String)
-    return float((low.is_in(cities.implode()) & ~low.is_in(common.implode())).mean() or 0.0)
+    found = pl.Series(list(listed), dtype=pl.String).implode()
+    return float((low.is_in(found) & ~low.is_in(pl.Series(list(exclude), dtype=pl.String).implode())).mean()
+                 or 0.0)  # fmt: skip
+
+
+def city_share(values: pl.Series) -> float:
+    """Share of values that are a known city name (and not a common English word)."""
+    gaz = gazetteer()
+    return _listed_share(values, gaz.cities, gaz.common | gaz.words)
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    import pycountry
+
+    names = [n for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name))]
+    languages = [lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")]
+    return frozenset(w for w in _words(names + languages) if len(w) >= 4)
+
+
+def country_share(values: pl.Series) -> float:
+    """Share of values naming a country or a major language (``Germany``, ``Swahili``): not personal."""
+    return _listed_share(values, _countries(), frozenset())
+
+
+def region_share(values: pl.Series) -> float:
+    """Share of values naming a state, province or other ISO 3166-2 subdivision."""
+    gaz = gazetteer()
+    return _listed_share(values, gaz.regions, gaz.common)
+
+
+def code_share(values: pl.Series) -> float:
+    """Share of values that are a subdivision code (``CA``, ``NY``, ``BY``): only with a name hint."""
+    text = values.cast(pl.String).str.strip_chars().str.to_uppercase()
+    return float(text.is_in(pl.Series(list(gazetteer().codes), dtype=pl.String).implode()).mean() or 0.0)
+
+
+def word_share(values: pl.Series) -> float:
+    """Share of words (of 3+ letters) that are English dictionary words: job titles, products."""
+    if values.is_empty():
+        return 0.0
+    words = values.cast(pl.String).str.to_lowercase().str.extract_all(r"\p{L}{3,}").explode().drop_nulls()
+    if words.is_empty():
+        return 0.0
+    return float(words.is_in(pl.Series(list(gazetteer().words), dtype=pl.String).implode()).mean() or 0.0)
+
+
+@functools.cache
+def _street_pattern() -> str:
+    words = "|".join(re.escape(w) for w in sorted(STREET_TYPES, key=len, reverse=True))
+    ends = "|".join(re.escape(w) for w in STREET_ENDINGS)
+    return rf"(^|[^\p{{L}}])({words})([^\p{{L}}]|$)|\p{{L}}({ends})([^\p{{L}}]|$)"
 
 
 def street_share(values: pl.Series) -> float:
     """Share of values with a house number and a street word (``Avenue``, ``Rua``, ``...gasse``)."""
     if values.is_empty():
         return 0.0
-    words = "|".join(re.escape(w) for w in sorted(gazetteer().streets, key=len, reverse=True))
     text = values.cast(pl.String).str.to_lowercase()
-    street = text.str.contains(rf"(^|\W)({words})(\W|$)") | text.str.contains(rf"\p{{L}}({words})(\W|$)")
-    return float((street & text.str.contains(r"\d")).mean() or 0.0)
+    return float((text.str.contains(_street_pattern()) & text.str.contains(r"\d")).mean() or 0.0)

@@ -1,4 +1,4 @@
-"""Names and cities from Faker's lists inside free text: what the small model misses.
+"""Names and cities from the gazetteer inside free text: what the small model misses.
 
 One pass over the tokens Presidio already has. PERSON: ``First Last`` with both words in
 the name lists (particles allowed: ``Wouter van Oostendorp``), or a title and a name
@@ -17,6 +17,8 @@ from privprep.detect.gazetteer import TITLES, Gazetteer, gazetteer
 
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "del", "della", "dos", "das", "du", "le",
                        "la", "ten", "ter", "bin", "al", "el", "y"})  # fmt: skip
+PLACE_WORDS = frozenset({"in", "from", "to", "at", "near", "of", "via", "nach", "aus", "bei", "à", "en", "a",
+                         "em", "da", "di", "naar", "uit", "te"})  # fmt: skip
 Word = tuple[int, str, str, bool]  # offset, text, lower-case text, alphabetic
 Found = tuple[str, int, int, float]
 
@@ -50,7 +52,11 @@ def people(words: list[Word], gaz: Gazetteer) -> list[Found]:
 
 
 def places(text: str, words: list[Word], gaz: Gazetteer) -> list[Found]:
-    """LOCATION spans: capitalized runs of one to three words naming a listed city."""
+    """LOCATION spans: capitalized runs of one to three words naming a listed city.
+
+    A one-word city that is also a listed name (``Lopez``, ``Florence``) needs a place word
+    before it (``in``, ``from``, ``nach``...): after "Maria" it is her surname.
+    """
     found, i = [], 0
     while i < len(words):
         step = 1
@@ -60,6 +66,9 @@ def places(text: str, words: list[Word], gaz: Gazetteer) -> list[Found]:
                 continue
             start, end = run[0][0], run[-1][0] + len(run[-1][1])
             name = text[start:end].lower()
+            named = n == 1 and (name in gaz.first or name in gaz.last)
+            if named and (i == 0 or words[i - 1][2] not in PLACE_WORDS):
+                continue
             if name in gaz.cities and name not in gaz.common and name not in gaz.affixes:
                 found.append(("LOCATION", start, end, 0.45))
                 step = n
@@ -69,7 +78,7 @@ def places(text: str, words: list[Word], gaz: Gazetteer) -> list[Found]:
 
 
 class ListedRecognizer(LocalRecognizer):
-    """Presidio recognizer for PERSON and LOCATION from the Faker lists."""
+    """Presidio recognizer for PERSON and LOCATION from the name and city lists."""
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(supported_entities=["PERSON", "LOCATION"], supported_language=supported_language,

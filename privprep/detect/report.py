@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 FREE_TEXT = "FREE_TEXT"
 """Entity of a free-text column in which detection found personal data (see ``evidence.contains``)."""
 
-FEATURES = frozenset({"gazetteer", "phonenumbers", "checksums", "cues"})
+FEATURES = frozenset({"gazetteer", "phonenumbers", "checksums", "cues", "shapes"})
 """privprep's additions to Presidio, each measured on/off by ``bench/eval_detect.py``."""
 
 QUASI_IDENTIFIERS = frozenset({"DATE_OF_BIRTH", "ZIP_CODE", "GENDER", "AGE", "DATE_TIME"})

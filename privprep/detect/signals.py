@@ -1,4 +1,4 @@
-"""Value signals for one column's sampled values: shapes, checksums, vocabularies.
+"""Value signals for one column's sampled values: checksums, vocabularies, digit counts.
 
 Each function returns shares (0..1) of the sampled distinct values, computed with Polars
 expressions; Python runs per sampled value only for checksums.
@@ -20,13 +20,6 @@ GENDER_WORDS = frozenset({
 UNSTATED = frozenset(
     {"unknown", "other", "n/a", "na", "none", "prefer not to say", "not specified", "-", "?"}
 )
-POSTCODE = (
-    r"^(\d{5}(-\d{4})?|\d{5}-?\d{3}|\d{4}|\d{3}-\d{4}|\d{2}-\d{3}|\d{3} ?\d{2}|\d{4} ?[A-Za-z]{2}"
-    r"|[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)$"
-)
-STREET = r"^\d+[a-zA-Z]?\s+\S.*|.*\S\s+\d+[a-zA-Z]?(\s|,|$).*"
-
-
 @dataclass(frozen=True)
 class Shape:
     """How the sampled values look: lengths, words, digits, letters, lower-case prose."""
@@ -87,13 +80,15 @@ def gender_share(texts: pl.Series) -> float:
     return float(stated.is_in(pl.Series(list(GENDER_WORDS)).implode()).mean() or 0.0) if stated.len() else 0.0
 
 
-def postcode_share(texts: pl.Series) -> float:
-    return float(texts.str.strip_chars().str.contains(POSTCODE).mean() or 0.0)
+def id_number_share(texts: pl.Series) -> float:
+    """Identifier-shaped values: 6+ digits among letters, dashes, dots, slashes or spaces only."""
+    return float((texts.str.contains(r"^[\p{L}\d .\-/]+$") & (texts.str.count_matches(r"\d") >= 6)).mean()
+                 or 0.0)  # fmt: skip
 
 
-def house_number_share(texts: pl.Series) -> float:
-    """Share of values shaped like a street address: a house number before or after words."""
-    return float((texts.str.contains(STREET) & texts.str.contains(r"\p{L}{3,}")).mean() or 0.0)
+def token_share(texts: pl.Series) -> float:
+    """Values that are one token of 4+ characters (a password, a key), not words with spaces."""
+    return float((~texts.str.contains(r"\s") & (texts.str.len_chars() >= 4)).mean() or 0.0)
 
 
 def digit_counts(values: pl.Series) -> pl.Series:

@@ -17,6 +17,10 @@ from privprep.detect.names import kind_hint, name_hints, name_tokens
         ("IPAddress", ["ip", "address"]),
         ("ZIPCode", ["zip", "code"]),
         ("address_line2", ["address", "line", "2"]),
+        ("CCNumber", ["cc", "number"]),
+        ("MothersMaiden", ["mothers", "maiden"]),
+        ("Straße", ["strasse"]),
+        ("prénom", ["prenom"]),
     ],
 )
 def test_tokens(name: str, tokens: list[str]) -> None:
@@ -39,13 +43,44 @@ def test_tokens(name: str, tokens: list[str]) -> None:
         ("PostalCode", "ZIP_CODE"),
         ("Geschlecht", "GENDER"),
         ("cc_num", "CREDIT_CARD"),
+        ("CCNumber", "CREDIT_CARD"),
+        ("ccnumber", "CREDIT_CARD"),
+        ("MothersMaiden", "PERSON"),
+        ("mothers_maiden_name", "PERSON"),
+        ("Username", "USERNAME"),
+        ("login", "USERNAME"),
+        ("Password", "PASSWORD"),
+        ("pwd", "PASSWORD"),
+        ("api_key", "PASSWORD"),
+        ("nachname", "PERSON"),
+        ("Vorname", "PERSON"),
+        ("prénom", "PERSON"),
+        ("nom", "PERSON"),
+        ("apellido", "PERSON"),
+        ("cognome", "PERSON"),
+        ("achternaam", "PERSON"),
+        ("morada", "LOCATION"),
+        ("Straße", "LOCATION"),
+        ("strasse", "LOCATION"),
+        ("rue", "LOCATION"),
+        ("woonplaats", "LOCATION"),
+        ("plz", "ZIP_CODE"),
+        ("cap", "ZIP_CODE"),
+        ("cep", "ZIP_CODE"),
+        ("NationalID", "NATIONAL_ID"),
+        ("Geburtsdatum", "DATE_OF_BIRTH"),
+        ("data_di_nascita", "DATE_OF_BIRTH"),
     ],
 )
 def test_hints(name: str, entity: str) -> None:
     assert [h.entity for h in name_hints(name_tokens(name))] == [entity]
 
 
-@pytest.mark.parametrize("name", ["product_name", "order_id", "file_name", "salary", "churned"])
+@pytest.mark.parametrize(
+    "name",
+    ["product_name", "order_id", "file_name", "salary", "churned", "country_code", "CountryFull",
+     "Occupation", "language", "aviation", "secretary", "capacity"],
+)  # fmt: skip
 def test_no_hint(name: str) -> None:
     assert name_hints(name_tokens(name)) == []
 
