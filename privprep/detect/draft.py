@@ -12,6 +12,7 @@ import re
 
 import yaml
 
+from privprep.detect.nested import UNSCANNABLE
 from privprep.detect.report import FREE_TEXT, ColumnFinding, ScanReport
 from privprep.transforms.fake import ENTITY_FAKES
 
@@ -20,7 +21,8 @@ PSEUDONYMIZED = frozenset({
     "US_SSN", "CREDIT_CARD", "IBAN_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "US_ITIN",
     "UK_NHS", "MEDICAL_LICENSE", "IP_ADDRESS", "URL", "CRYPTO", "MAC_ADDRESS",
 })  # fmt: skip
-FAKED = {"EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone"}
+FAKED = {"EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "USERNAME": "username"}
+NESTED = ("List(", "Array(", "Struct(", "Binary")  # rendered dtypes no per-value operator takes
 SCRUB_DEFAULT = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION")
 NOT_SCRUBBED = frozenset({"DATE_TIME", "NRP"})
 HANDLED = frozenset(
@@ -68,6 +70,10 @@ def _action(f: ColumnFinding) -> tuple[str, str]:
         return "keep", "free text; no personal data found in the sample: consider scrub"
     if f.entity is None:
         return "keep", "no personal data detected"
+    if f.entity == "PASSWORD":
+        return "drop", f"{seen}: a credential or secret, never training data: dropped"
+    if f.entity == UNSCANNABLE or dtype.startswith(NESTED):
+        return "drop", f"{seen}: personal data inside a nested or binary column: dropped"
     if f.entity in PSEUDONYMIZED or f.entity not in HANDLED:
         return "pseudonymize", f"{seen}: an identifier, replaced by a keyed token"
     if f.entity == "PERSON":
