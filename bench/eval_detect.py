@@ -54,7 +54,7 @@ from eval_score import (
 
 import privprep
 
-KEY = "eval-key-0123456789abcdef"
+KEY = "eval-key-7f3a9c2e4b1d8f6a"
 ENTITIES = eval_text.ENTITIES
 SCRUB = f"{{action: scrub, entities: [{', '.join(ENTITIES)}], with: tag}}"
 GOAL = {"recall_h": "≥ 0.95", "recall_o": "≥ 0.80", "fp": "≤ 1", "leak": "≤ 0.15", "kept": "≥ 0.95",
