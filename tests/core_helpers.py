@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +117,24 @@ def run_cli(
 def finished(log: Path) -> list[dict[str, Any]]:
     """The ``finished`` record of each run, oldest first (each run also writes a ``started`` one)."""
     return [r for r in records(log) if r.get("kind") == "finished"]
+
+
+def tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A real tmpfs of ``size`` (``64k``, ``2m``) mounted at ``mount`` for a fixture to yield from.
+
+    Skips the test where mounting is not allowed (not root, or no mount permission).
+    """
+    import pytest
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)

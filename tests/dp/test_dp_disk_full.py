@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from core_helpers import tmpfs
 from dp_helpers import KEY, customers, keyed, release, spec, write
 
 from privprep.dp import DPRun, budget_summary
@@ -22,18 +22,7 @@ from privprep.errors import EXIT_CODES, PrivprepError, ReasonCode
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    command = ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)]
-    done = subprocess.run(command, capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
+    yield from tmpfs(tmp_path / "disk", "256k")
 
 
 def _fill(folder: Path) -> Path:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from core_helpers import KEY, records, stray_files
+from core_helpers import KEY, records, stray_files, tmpfs
 from fault_helpers import DP, PLAIN, make_folder, spent
 
 import privprep
@@ -25,26 +24,13 @@ PAGE = 4096
 @pytest.fixture
 def tiny(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs mounted at ``tmp_path/tiny`` (skips where mounting is not allowed)."""
-    yield from _tmpfs(tmp_path / "tiny", "64k")
+    yield from tmpfs(tmp_path / "tiny", "64k")
 
 
 @pytest.fixture
 def roomy(tmp_path: Path) -> Iterator[Path]:
     """A 2 MiB tmpfs: room for the audit log's preflight (1 MiB free), until the test fills it."""
-    yield from _tmpfs(tmp_path / "roomy", "2m")
-
-
-def _tmpfs(mount: Path, size: str) -> Iterator[Path]:
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
+    yield from tmpfs(tmp_path / "roomy", "2m")
 
 
 def fill(mount: Path, leave: int) -> Path:
