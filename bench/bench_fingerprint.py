@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import time
 
-from privprep.keys import MasterKey, _stretch
+from privprep.keys import MasterKey, _root
 
 SEASONS = ("Spring", "Summer", "Autumn", "Winter")
 YEARS = range(2013, 2025)
@@ -51,7 +51,7 @@ def main() -> None:
     secret = b"Summer2024!Summer"
     old_n, old_s = attack(old_fingerprint(secret), old_fingerprint, guesses)
     target = MasterKey(secret).fingerprint
-    _stretch.cache_clear()  # the attacker has no cache of our stretched key
+    _root.cache_clear()  # the attacker has no cache of our stretched key
     new_n, new_s = attack(target, lambda s: MasterKey(s).fingerprint, guesses)
     per_guess = new_s / new_n
     print(f"guesses: {len(guesses)} candidates, key found after {old_n} (old) and {new_n} (new)")

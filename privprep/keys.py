@@ -41,9 +41,11 @@ class MasterKey:
     secret: bytes = field(repr=False)
 
     def stretched(self, purpose: str) -> bytes:
-        """32 bytes for anything published (fingerprint, audit signing key): scrypt-stretched, so each guessed
-        key costs an attacker one scrypt (n=2**15, r=8)."""
-        return _stretch(self.secret, purpose)
+        """32 bytes for anything published (fingerprint, audit signing key): an HMAC under the key's one
+        scrypt-stretched root, so each guessed key costs an attacker one scrypt (n=2**15, r=8) and a run
+        pays for one scrypt, however many purposes it derives."""
+        label = f"privprep/v1/stretch/{purpose}".encode()
+        return hmac.new(_root(self.secret), label, hashlib.sha256).digest()
 
     def derive(self, purpose: str, domain: str) -> str:
         """Hex key for one purpose (``pseudonymize``, ``fake``, ``shift``...) and domain.
@@ -62,10 +64,10 @@ class MasterKey:
         return "sha256:" + digest.hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=32)
-def _stretch(secret: bytes, purpose: str) -> bytes:
-    salt = f"privprep/v1/stretch/{purpose}".encode()
-    return hashlib.scrypt(secret, salt=salt, n=2**15, r=8, p=1, maxmem=64 * 2**20, dklen=32)
+@functools.lru_cache(maxsize=8)
+def _root(secret: bytes) -> bytes:
+    """The one scrypt of a key (cached per process)."""
+    return hashlib.scrypt(secret, salt=b"privprep/v1/stretch", n=2**15, r=8, p=1, maxmem=64 * 2**20, dklen=32)
 
 
 def key_bits(secret: bytes) -> float:
