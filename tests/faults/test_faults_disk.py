@@ -47,17 +47,6 @@ def _free(mount: Path) -> int:
     return stat.f_bavail * stat.f_frsize
 
 
-def torn_tail_supported(tmp_path: Path) -> bool:
-    """Whether the audit store reads past a torn last line (helper "audit"'s recovery)."""
-    probe = tmp_path / "probe.jsonl"
-    probe.write_text('{"kind": "finished", "run_id": "x"}\n{"kind": "fin')
-    try:
-        AuditLog(probe).records()
-    except PrivprepError:
-        return False
-    return True
-
-
 @pytest.mark.parametrize("policy", [PLAIN, DP], ids=["plain", "dp"])
 def test_a_full_output_disk_is_an_output_error_and_spends_nothing(
     tmp_path: Path, tiny: Path, policy: str
@@ -112,8 +101,6 @@ def test_an_audit_log_that_fills_up_before_the_finished_record_leaves_no_output(
     assert started["kind"] == "started"  # what remains says a run began and never finished
     [filler] = fillers
     filler.unlink()
-    if not torn_tail_supported(tmp_path):
-        pytest.skip("the audit store does not yet recover a torn tail (helper 'audit')")
     result = privprep.apply(folder.policy, folder.input, folder.target, key=KEY, audit_log=log)
     assert result.record["result"]["status"] == "success" and folder.target.exists()
 
@@ -123,11 +110,6 @@ def test_a_torn_log_tail_before_a_run(tmp_path: Path) -> None:
     privprep.apply(folder.policy, folder.input, folder.target, key=KEY, audit_log=folder.log)
     with folder.log.open("a") as fh:
         fh.write('{"kind": "started", "run_id": "torn')  # a crash mid-append
-    if not torn_tail_supported(tmp_path):
-        with pytest.raises(PrivprepError) as err:  # fails closed: no output, no spend
-            privprep.apply(folder.policy, folder.input, tmp_path / "b.parquet", key=KEY, audit_log=folder.log)
-        assert err.value.code is ReasonCode.AUDIT_INVALID and not (tmp_path / "b.parquet").exists()
-        pytest.skip("the audit store does not yet recover a torn tail (helper 'audit')")
     result = privprep.apply(
         folder.policy, folder.input, tmp_path / "b.parquet", key=KEY, audit_log=folder.log
     )
