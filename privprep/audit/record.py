@@ -267,21 +267,22 @@ def _version(name: str) -> str:
 
 def started(header: Header, intent: Intent) -> dict[str, Any]:
     """The write-ahead record appended before anything is written or released (before sealing)."""
-    return {
-        "kind": "started",
-        "run_id": header.run_id,
-        "header": header.model_dump(mode="json", by_alias=True),
-        "header_sha256": header.sha256,
-        "intent": intent.model_dump(mode="json"),
-    }
+    return _record("started", header, intent=intent.model_dump(mode="json"))
 
 
 def assemble(header: Header, outcome: Outcome) -> dict[str, Any]:
     """The ``finished`` record as appended to the log (before sealing)."""
+    return _record(
+        "finished", header, result=outcome.model_dump(mode="json", by_alias=True, exclude_none=False)
+    )
+
+
+def _record(kind: str, header: Header, **body: Any) -> dict[str, Any]:
+    header_json = header.model_dump(mode="json", by_alias=True)
     return {
-        "kind": "finished",
+        "kind": kind,
         "run_id": header.run_id,
-        "header": header.model_dump(mode="json", by_alias=True),
+        "header": header_json,
         "header_sha256": header.sha256,
-        "result": outcome.model_dump(mode="json", by_alias=True, exclude_none=False),
+        **body,
     }
