@@ -106,3 +106,24 @@ def noisy_min_probabilities(scores: np.ndarray, scale: float) -> np.ndarray:
         gap = np.maximum(others[:, None] - s + e[None, :], 0)
         probs.append(np.trapezoid(density * np.prod(1 - np.exp(-gap / scale), axis=0), e))
     return np.array(probs)
+
+
+# A policy with one DP release of ε=1 against a total of 2; ``%s`` is one more `aggregates:` line.
+CRM_POLICY = """
+version: 1
+name: crm
+key: {env: PRIVPREP_KEY}
+unlisted: drop
+columns:
+  region: keep
+aggregates:
+  %s
+  privacy_unit: {column: customer_id, max_rows: 3}
+  budget: {epsilon: 2.0}
+  releases:
+    - name: by_region
+      epsilon: 1.0
+      group_by: [region]
+      keys: [north, south, east, west]
+      metrics: [count]
+"""

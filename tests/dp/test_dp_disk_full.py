@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from core_helpers import tmpfs
-from dp_helpers import KEY, customers, keyed, release, spec, write
+from dp_helpers import CRM_POLICY, KEY, customers, keyed, release, spec, write
 
 from privprep.dp import DPRun, budget_summary
 from privprep.errors import EXIT_CODES, PrivprepError, ReasonCode
@@ -62,29 +62,10 @@ def test_full_disk_reserves_nothing(tmp_path: Path, small_disk: Path, history: b
         assert not ledger.exists() or ledger.stat().st_size == 0 or not budget_summary(ledger, key=KEY)
 
 
-POLICY = """
-version: 1
-name: crm
-unlisted: drop
-columns:
-  region: keep
-aggregates:
-  ledger: %s
-  privacy_unit: {column: customer_id, max_rows: 3}
-  budget: {epsilon: 2.0}
-  releases:
-    - name: by_region
-      epsilon: 1.0
-      group_by: [region]
-      keys: [north, south, east, west]
-      metrics: [count]
-"""
-
-
 def test_apply_with_the_ledger_on_a_full_disk_exits_8(tmp_path: Path, small_disk: Path, key: str) -> None:
     data, policy, out = tmp_path / "in.parquet", tmp_path / "policy.yaml", tmp_path / "out"
     customers().write_parquet(data)
-    policy.write_text(POLICY % (small_disk / "budget.sqlite"))
+    policy.write_text(CRM_POLICY % f"ledger: {small_disk / 'budget.sqlite'}")
     filler = _fill(small_disk)
     done = subprocess.run(
         [sys.executable, "-m", "privprep", "apply", str(policy), str(data), "-o", str(out / "main.parquet"),

@@ -9,31 +9,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from dp_helpers import KEY, customers
+from dp_helpers import CRM_POLICY, KEY, customers
 
 import privprep
 from privprep.dp.ledger import Ledger
 from privprep.errors import ReasonCode
 from privprep.policy.aggregates import Budget
-
-POLICY = """
-version: 1
-name: crm
-key: {env: PRIVPREP_KEY}
-unlisted: drop
-columns:
-  region: keep
-aggregates:
-  %s
-  privacy_unit: {column: customer_id, max_rows: 3}
-  budget: {epsilon: 2.0}
-  releases:
-    - name: by_region
-      epsilon: 1.0
-      group_by: [region]
-      keys: [north, south, east, west]
-      metrics: [count]
-"""
 
 
 class Site:
@@ -50,7 +31,7 @@ class Site:
     def apply(self, extra: str = "", log: Path | None = None, data: Path | None = None) -> privprep.Result:
         self.runs += 1
         policy = self.root / f"policy{self.runs}.yaml"
-        policy.write_text(POLICY % extra)
+        policy.write_text(CRM_POLICY % extra)
         out = self.root / "out" / f"run{self.runs}.parquet"
         return privprep.apply(policy, data or self.data, out, audit_log=log or self.log)
 
