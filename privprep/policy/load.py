@@ -31,6 +31,7 @@ class _TextKeys(FAST_LOADER):  # type: ignore[misc,valid-type]
 
 _TOO_LONG = "larger than 1 MiB; a policy is a short text file"
 _COMMENTED_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^#'\":]*\s#")
+_COLON_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[](?:[^#'\":]|:(?!\s))*:\s+[^\s#'\"{\[|>&*!](?:[^#:]|:(?!\s))*:(?:\s|$)")
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -79,6 +80,8 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     else:
         problems += _operator_problems(policy, node)
     if problems:
+        lines = text.splitlines()
+        problems = [_located(p.where, p.message + _key_hint(lines, p.line), p.line) for p in problems]
         raise PolicyError(f"policy {source} has {len(problems)} problem(s)", problems)
     return policy
 
@@ -96,16 +99,23 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str) -> Problem:
-    """The syntax error's line; a hint when a key lost its end to a ``#`` YAML read as a comment."""
+    """The syntax error's line, with a hint when an unquoted key holds a ``#`` or a ``: ``."""
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark else None
     message = f"not valid YAML: {getattr(exc, 'problem', None) or exc}"
-    lines = text.splitlines()
-    for n in range(min(line or len(lines), len(lines)), max((line or 0) - 2, 0), -1):
+    return _located("", message + _key_hint(text.splitlines(), line, colon=True), line)
+
+
+def _key_hint(lines: list[str], line: int | None, *, colon: bool = False) -> str:
+    """A hint when the problem's line, or one of the two before it, has an unquoted key that YAML cut
+    short at a ``#`` (read as a comment); with ``colon`` (a syntax error), also when the line's key
+    holds a ``: `` (read as a nested mapping)."""
+    for n in range(min(line or len(lines), len(lines)), max((line or 0) - 3, 0), -1):
         if _COMMENTED_KEY.match(lines[n - 1]):
-            message += f"; line {n} has a '#' that YAML reads as a comment; quote the key"
-            break
-    return _located("", message, line)
+            return f"; line {n} has a '#' that YAML reads as a comment; quote the key"
+        if colon and n == line and _COLON_KEY.match(lines[n - 1]):
+            return f"; line {n} has a key with ': ' in it, which YAML reads as a nested mapping; quote the key"
+    return ""
 
 
 def _valid_parts(data: dict[str, Any]) -> Policy:
