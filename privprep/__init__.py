@@ -30,7 +30,21 @@ _LAZY = {
     "parse_policy": "privprep.policy",
 }
 
-__all__ = [*sorted(_LAZY), "__version__", "scan"]
+__all__ = [
+    "Policy",
+    "PolicyError",
+    "PrivprepError",
+    "Problem",
+    "ReasonCode",
+    "Result",
+    "Source",
+    "__version__",
+    "apply",
+    "load_policy",
+    "open_source",
+    "parse_policy",
+    "scan",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -31,7 +31,9 @@ class _TextKeys(FAST_LOADER):  # type: ignore[misc,valid-type]
 
 _TOO_LONG = "larger than 1 MiB; a policy is a short text file"
 _COMMENTED_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^#'\":]*\s#")
-_COLON_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[](?:[^#'\":]|:(?!\s))*:\s+[^\s#'\"{\[|>&*!](?:[^#:]|:(?!\s))*:(?:\s|$)")
+_COLON_KEY = re.compile(  # a plain key, ': ', a plain value holding another ': '
+    r"^\s*(?:-\s+)?[^\s#'\"{\[](?:[^#'\":]|:(?!\s))*:\s+[^\s#'\"{\[|>&*!](?:[^#:]|:(?!\s))*:(?:\s|$)"
+)
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -114,7 +116,7 @@ def _key_hint(lines: list[str], line: int | None, *, colon: bool = False) -> str
         if _COMMENTED_KEY.match(lines[n - 1]):
             return f"; line {n} has a '#' that YAML reads as a comment; quote the key"
         if colon and n == line and _COLON_KEY.match(lines[n - 1]):
-            return f"; line {n} has a key with ': ' in it, which YAML reads as a nested mapping; quote the key"
+            return f"; line {n} has a key with ': ' in it, which YAML reads as a nested mapping; quote it"
     return ""
 
 
