@@ -36,7 +36,7 @@ from privprep.audit.record import (
     versions,
 )
 from privprep.audit.sign import Signer
-from privprep.audit.store import DEFAULT_NAME, AuditLog
+from privprep.audit.store import AuditLog
 from privprep.checks import quasi_identifier_warnings
 from privprep.dp.owner import current_owner
 from privprep.dp_steps import dp_prepare, dp_release, ledger_path
@@ -46,6 +46,7 @@ from privprep.io.atomic import temp_path
 from privprep.io.parquet import Data, Source, open_source
 from privprep.io.targets import refuse_collisions
 from privprep.keys import MasterKey, resolve_key
+from privprep.locations import audit_log_location
 from privprep.plan import Plan, compile_plan
 from privprep.policy.model import Policy
 from privprep.recovery import recover
@@ -284,11 +285,8 @@ def _output_path(policy: Policy, data: Data, output: str | Path | None) -> Path 
 
 
 def _audit_path(policy: Policy, target: Path | None, explicit: str | Path | None) -> Path:
-    if explicit is not None:
-        return Path(explicit)
-    if policy.output.audit_log:
-        return Path(policy.output.audit_log)
-    return (target.parent if target else Path.cwd()) / DEFAULT_NAME
+    beside = target.parent if target else None
+    return audit_log_location(explicit, policy_setting=policy.output.audit_log, beside=beside).path
 
 
 def _header(

@@ -19,11 +19,11 @@ from filelock import FileLock
 
 from privprep.audit.chain import GENESIS, seal
 from privprep.errors import PrivprepError, ReasonCode, fail
+from privprep.locations import AUDIT_LOG_NAME as DEFAULT_NAME  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from privprep.audit.sign import Signer
 
-DEFAULT_NAME = "privprep-audit.jsonl"
 MIN_FREE_BYTES = 1 << 20  # a record is at most a few hundred kB; refuse to start a run with less room
 BLOCK = 1 << 16
 

@@ -11,23 +11,56 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from privprep.cli.help import App, Group, exit_codes
 from privprep.errors import PrivprepError
 
-app = typer.Typer(
+_SETTINGS = {"help_option_names": ["-h", "--help"]}
+app = App(
     name="privprep",
+    cls=Group,
     help="Turn raw tables into training-ready Parquet that is safe to share, and prove what was done.",
+    epilog=exit_codes(),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=_SETTINGS,
 )
-audit_app = typer.Typer(help="Read and verify the audit log.", no_args_is_help=True)
-budget_app = typer.Typer(help="Inspect differential-privacy budgets.", no_args_is_help=True)
+audit_app = App(cls=Group, help="Read and verify the audit log.", no_args_is_help=True)
+budget_app = App(cls=Group, help="Inspect differential-privacy budgets.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(budget_app, name="budget")
 
-out = Console()
-err = Console(stderr=True)
+UNWRAPPED = 1_000_000
+"""Console width when the stream is not a terminal: lines are never wrapped nor cells cut (``…``)."""
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console for a terminal as Rich sizes it; piped or redirected, one that never wraps or truncates."""
+    found = Console(stderr=stderr)
+    return found if found.is_terminal else Console(stderr=stderr, width=UNWRAPPED, soft_wrap=True)
+
+
+out = console()
+err = console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
+JsonOption = typer.Option(False, "--json", help="Print one JSON document (shapes: docs/cli.md).")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from privprep.version import package_version
+
+        print(f"privprep {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
+    ),
+) -> None:
+    """Turn raw tables into training-ready Parquet that is safe to share, and prove what was done."""
 
 
 def user_errors(fn: F) -> F:

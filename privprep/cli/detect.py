@@ -2,42 +2,49 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
-import privprep
-from privprep.cli.app import app, out, user_errors
-from privprep.io.atomic import atomic_target
+from privprep.cli.app import JsonOption, app, out, user_errors
+from privprep.cli.help import epilog
+
+InputArg = typer.Argument(..., help="Input Parquet file.")
+SampleOption = typer.Option(1000, "--sample", help="Distinct values sampled per column.")
 
 
-@app.command()
+@app.command(epilog=epilog("privprep scan customers.parquet", "privprep scan customers.parquet --json"))
 @user_errors
 def scan(
-    input: Path = typer.Argument(..., help="Input Parquet file."),
-    sample: int = typer.Option(1000, "--sample", help="Distinct values sampled per column."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    input: Path = InputArg,
+    sample: int = SampleOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Classify every column of INPUT (entity, score, evidence). Never prints values."""
+    import privprep
+
     report = privprep.scan(input, sample=sample)
     if as_json:
-        print(json.dumps(report.to_json_dict()))
+        from privprep.cli.shapes import ScanJson
+
+        ScanJson(input=str(input), **report.to_json_dict()).emit()
         return
     from privprep.detect.render import render_scan
 
     render_scan(report, out)
 
 
-@app.command()
+@app.command(epilog=epilog("privprep init customers.parquet -o policy.yaml"))
 @user_errors
 def init(
-    input: Path = typer.Argument(..., help="Input Parquet file."),
+    input: Path = InputArg,
     output: Path = typer.Option(Path("policy.yaml"), "-o", "--output", help="Policy file to write."),
-    sample: int = typer.Option(1000, "--sample", help="Distinct values sampled per column."),
+    sample: int = SampleOption,
 ) -> None:
     """Draft a complete, commented policy for INPUT from a scan."""
+    import privprep
     from privprep.detect import draft_policy
+    from privprep.io.atomic import atomic_target
 
     text = draft_policy(privprep.scan(input, sample=sample), input_name=input.name)
     with atomic_target(output) as tmp:

@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from privprep import locations
 from privprep.dp.history import History
 from privprep.dp.identity import bind_input, check_history, pin
 from privprep.dp.owner import Owner, current_owner
 from privprep.dp.seal import ACTIVE, LedgerSeal, exact, now, read_row
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.keys import MasterKey
+from privprep.locations import LEDGER_NAME as LEDGER_NAME
 from privprep.policy.aggregates import AggregatesSpec, Budget
 
-LEDGER_NAME = "privprep-budget.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS budgets (
@@ -50,11 +51,10 @@ _FULL = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY", "S
 
 
 def ledger_location(spec: AggregatesSpec, input_path: Path | None, log_path: Path) -> Path:
-    """``aggregates.ledger``, else beside the input file (the budget follows the data, not the audit log),
-    else (an in-memory input) beside the audit log."""
-    if spec.ledger:
-        return Path(spec.ledger)
-    return (input_path.parent if input_path is not None else log_path.parent) / LEDGER_NAME
+    """The rule of :mod:`privprep.locations`: ``aggregates.ledger``, ``$PRIVPREP_HOME``, else beside the
+    input file (the budget follows the data, not the audit log), or (an in-memory input) the audit log."""
+    beside = input_path.parent if input_path is not None else log_path.parent
+    return locations.ledger_location(None, policy_setting=spec.ledger, beside=beside).path
 
 
 @dataclass(frozen=True)
