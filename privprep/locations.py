@@ -34,9 +34,9 @@ class Location:
     chosen_by: str
     flag: str
 
-    def not_found(self, what: str, code: ReasonCode) -> PrivprepError:
+    def not_found(self, what: str, code: ReasonCode, note: str = "") -> PrivprepError:
         """The error for a file that is not there: where it looked, why there, how to point elsewhere."""
-        return fail(code, f"{what} {self.path} does not exist; {self.hint()}")
+        return fail(code, f"no {what} at {self.path}; {self.hint()}{note}")
 
     def hint(self) -> str:
         """Why this path, and the ways to name another."""

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from privprep.audit import AuditLog
     from privprep.policy import Policy
 
+LEDGER_NOTE = " (apply keeps a ledger beside its input file unless the policy's aggregates.ledger names one)"
 LogOption = typer.Option(
     None, "--log", metavar="PATH", help="Audit log. Default: see 'Where the audit log and ledger live'."
 )
@@ -52,9 +53,7 @@ def ledger(path: Path | None, policy: Path | None) -> Location:
         setting = aggregates.ledger if aggregates else None
     where = ledger_location(path, policy_setting=setting)
     if not where.path.is_file():
-        raise where.not_found(
-            "budget ledger (by default, apply keeps it beside the input)", ReasonCode.INPUT_NOT_FOUND
-        )
+        raise where.not_found("budget ledger", ReasonCode.INPUT_NOT_FOUND, LEDGER_NOTE)
     return where
 
 

@@ -122,7 +122,7 @@ def test_audit_list_and_show(reads: Commands, folder: Path) -> None:
     shown = reads["show"]
     assert shown.returncode == 0 and rows[0]["run_id"] in shown.stdout
     assert "customers-training" in shown.stdout and "signup_at" in shown.stdout
-    assert json.loads(reads["show-json"].stdout) == rows[0]
+    assert json.loads(reads["show-json"].stdout)["record"] == rows[0]
 
 
 def test_audit_verify(reads: Commands) -> None:
