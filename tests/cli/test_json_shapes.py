@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 import pytest
@@ -51,7 +52,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def emitted(shape: type[Shape], *args: str | Path, code: int = 0) -> Shape:
+S = TypeVar("S", bound=Shape)
+
+
+def emitted(shape: type[S], *args: str | Path, code: int = 0) -> S:
     """Run a command in-process; its stdout is one line that validates against ``shape``."""
     result = CliRunner().invoke(app, [str(a) for a in args], env={"PRIVPREP_KEY": KEY})
     assert result.exit_code == code, result.output
@@ -65,12 +69,12 @@ def emitted(shape: type[Shape], *args: str | Path, code: int = 0) -> Shape:
 def test_audit_list_show_and_verify(runs: Path) -> None:
     log = runs / "privprep-audit.jsonl"
     listed = emitted(AuditListJson, "audit", "list", "--log", log, "--json")
-    assert isinstance(listed, AuditListJson) and [r.status for r in listed.runs] == ["success", "success"]
+    assert [r.status for r in listed.runs] == ["success", "success"]
     assert listed.runs[0].rows_in == 3 and listed.runs[0].policy == "small"
     shown = emitted(AuditShowJson, "audit", "show", listed.runs[1].run_id[:22], "--log", log, "--json")
-    assert isinstance(shown, AuditShowJson) and shown.record["run_id"] == listed.runs[1].run_id
+    assert shown.record["run_id"] == listed.runs[1].run_id
     verified = emitted(AuditVerifyJson, "audit", "verify", "--log", log, "--json")
-    assert isinstance(verified, AuditVerifyJson) and verified.ok and verified.records == 4
+    assert verified.ok and verified.records == 4
 
 
 def test_a_failed_verification_is_still_a_document(runs: Path, tmp_path: Path) -> None:
@@ -78,19 +82,19 @@ def test_a_failed_verification_is_still_a_document(runs: Path, tmp_path: Path) -
     lines = (runs / "privprep-audit.jsonl").read_text().splitlines()
     log.write_text("\n".join([lines[0].replace('"small"', '"SMALL"'), *lines[1:]]) + "\n")
     verified = emitted(AuditVerifyJson, "audit", "verify", "--log", log, "--json", code=7)
-    assert isinstance(verified, AuditVerifyJson) and not verified.ok and verified.problems
+    assert not verified.ok and verified.problems
 
 
 def test_validate_and_plan(runs: Path, tmp_path: Path) -> None:
     valid = emitted(ValidateJson, "validate", runs / "policy.yaml", "--json")
-    assert isinstance(valid, ValidateJson) and (valid.ok, valid.name, valid.column_rules) == (True, "small", 2)
+    assert (valid.ok, valid.name, valid.column_rules) == (True, "small", 2)
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nname: b\ncolumns:\n  a: {action: fake, kind: emial}\nunlisted: maybe\n")
     invalid = emitted(ValidateJson, "validate", bad, "--json", code=2)
-    assert isinstance(invalid, ValidateJson) and not invalid.ok
+    assert not invalid.ok
     assert [(p.where, p.line) for p in invalid.problems] == [("columns.a.kind", 4), ("unlisted", 5)]
     planned = emitted(PlanJson, "plan", runs / "policy.yaml", runs / "in.parquet", "--json")
-    assert isinstance(planned, PlanJson) and [(c.name, c.action) for c in planned.columns] == [
+    assert [(c.name, c.action) for c in planned.columns] == [
         ("id", "pseudonymize"), ("city", "keep"),
     ]  # fmt: skip
 
@@ -102,7 +106,7 @@ def test_budget_show(tmp_path: Path) -> None:
     privprep.apply(tmp_path / "dp.yaml", tmp_path / "in.parquet", tmp_path / "out.parquet", key=KEY)
     ledger = tmp_path / "privprep-budget.sqlite"  # beside the input
     shown = emitted(BudgetJson, "budget", "show", "--ledger", ledger, "--json")
-    assert isinstance(shown, BudgetJson) and shown.verified and shown.seal
+    assert shown.verified and shown.seal
     [crm] = shown.datasets
     assert crm.dataset == "crm" and crm.epsilon_remaining == pytest.approx(0.5)
 
@@ -110,7 +114,7 @@ def test_budget_show(tmp_path: Path) -> None:
 @pytest.mark.slow  # loads Presidio and spaCy
 def test_scan(runs: Path) -> None:
     scanned = emitted(ScanJson, "scan", runs / "in.parquet", "--json", "--sample", "10")
-    assert isinstance(scanned, ScanJson) and [c.name for c in scanned.columns] == ["id", "city"]
+    assert [c.name for c in scanned.columns] == ["id", "city"]
 
 
 def test_docs_list_every_field_of_every_shape() -> None:
