@@ -6,8 +6,9 @@ stay fast: Polars, pandas, Presidio, spaCy and OpenDP load only when a command n
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from privprep.lazy import lazy_names
 
 if TYPE_CHECKING:
     from privprep.api import apply
@@ -47,16 +48,15 @@ __all__ = [
 ]
 
 
+_names = lazy_names(__name__, _LAZY)
+
+
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         from privprep.version import package_version
 
         return package_version()
-    if name not in _LAZY:
-        raise AttributeError(f"module 'privprep' has no attribute {name!r}")
-    value = getattr(import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+    return _names(name)
 
 
 def __dir__() -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from faker.config import AVAILABLE_LOCALES
 from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
 
 from privprep.policy.base import Spec
@@ -13,6 +12,8 @@ Domain = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
 def _known_locale(locale: str) -> str:
+    from faker.config import AVAILABLE_LOCALES  # Faker scans its locales on import: only when one is named
+
     if locale not in AVAILABLE_LOCALES:
         raise ValueError(f"unknown locale {locale!r}; known: {', '.join(sorted(AVAILABLE_LOCALES))}")
     return locale
