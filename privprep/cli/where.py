@@ -25,8 +25,6 @@ PolicyOption = typer.Option(
 
 def audit_log(log: Path | None, policy: Path | None) -> tuple[AuditLog, Location]:
     """The audit log to read, which must exist; the error names where it looked and how to look elsewhere."""
-    from privprep.audit import AuditLog
-
     setting, beside = None, None
     if policy is not None:
         output = _load(policy).output
@@ -34,6 +32,8 @@ def audit_log(log: Path | None, policy: Path | None) -> tuple[AuditLog, Location
     where = audit_log_location(log, policy_setting=setting, beside=beside)
     if not where.path.is_file():
         raise where.not_found("audit log", ReasonCode.AUDIT_INVALID)
+    from privprep.audit import AuditLog
+
     return AuditLog(where.path), where
 
 
