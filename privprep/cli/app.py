@@ -31,13 +31,26 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(budget_app, name="budget")
 
 UNWRAPPED = 1_000_000
-"""Console width when the stream is not a terminal: lines are never wrapped nor cells cut (``…``)."""
+"""Room a console has when its stream is not a terminal: lines are never wrapped nor cells cut (``…``)."""
+
+
+class Unwrapped(Console):
+    """A console for a pipe or a file: each renderable is printed at its natural width, so a table or a
+    panel is as wide as its content, and text is never wrapped."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        super().__init__(stderr=stderr, width=UNWRAPPED, soft_wrap=True)
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if objects and kwargs.get("width") is None:
+            kwargs["width"] = max(1, *(self.measure(o).maximum for o in objects))
+        super().print(*objects, **kwargs)
 
 
 def console(*, stderr: bool = False) -> Console:
     """A console for a terminal as Rich sizes it; piped or redirected, one that never wraps or truncates."""
     found = Console(stderr=stderr)
-    return found if found.is_terminal else Console(stderr=stderr, width=UNWRAPPED, soft_wrap=True)
+    return found if found.is_terminal else Unwrapped(stderr=stderr)
 
 
 out = console()

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.panel import Panel
 from rich.table import Table
 
 from privprep.cli.app import UNWRAPPED, console
@@ -71,7 +72,9 @@ def test_a_console_that_is_not_a_terminal_never_wraps_or_truncates(
         )
     piped.print(table)
     piped.print("word " * 100)
+    piped.print(Panel("a panel as wide as this text", title="run"))
     printed = stream.getvalue()
     assert "…" not in printed and all(run_id in printed for run_id in run_ids)
     assert ("word " * 100).strip() in printed
-    assert max(len(line) for line in printed.splitlines()) < 600  # tables are as wide as their cells
+    assert max(len(line) for line in printed.splitlines() if not line.startswith("word")) < 130
+    assert len(printed.splitlines()[-1]) == len("a panel as wide as this text") + 4  # not as wide as the room
