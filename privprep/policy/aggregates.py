@@ -165,7 +165,7 @@ class AggregatesSpec(Spec):
     """The ``aggregates`` section of a policy."""
 
     dataset: str | None = Field(None, description="budget identity; defaults to the policy name")
-    ledger: str | None = Field(None, description="budget ledger (SQLite); default: beside the audit log")
+    ledger: str | None = Field(None, description="budget ledger (SQLite); default: beside the input file")
     max_group_rows: int | None = Field(
         None, ge=1, le=U32_MAX,
         description="public upper bound on rows in any group; required for float sums and means",
