@@ -51,14 +51,14 @@ def exit_codes() -> str:
     for reason, code in EXIT_CODES.items():
         by_exit[code].append(reason.value)
     by_exit[2].append("usage error")
-    lines = ["0  success", *(f"{code}  {', '.join(by_exit[code])}" for code in sorted(by_exit))]
+    lines = ["  0  success", *(f"{code:>3}  {', '.join(by_exit[code])}" for code in sorted(by_exit))]
     return "Exit codes (docs/cli.md):\n\n" + "\n".join(lines)
 
 
 def epilog(*examples: str) -> str:
-    """A command's epilog: its examples, one per line, then a pointer to the exit codes."""
+    """A command's epilog: its examples, one per line, then the exit codes."""
     shown = "\n".join(f"  $ {example}" for example in examples)
-    return f"Example:\n\n{shown}\n\nExit codes: see privprep --help."
+    return f"Example{'s' if len(examples) > 1 else ''}:\n\n{shown}\n\n{exit_codes()}"
 
 
 class App(typer.Typer):

@@ -45,7 +45,8 @@ def test_command_help_has_usage_names_no_placeholders_and_an_example(command: tu
     assert "{" not in usage and "<" not in usage, usage
     assert all(word.isupper() for word in re.findall(r"\b[A-Za-z_]+\b", usage.split("[OPTIONS]")[1])), usage
     assert "<bool>" not in text
-    assert "Example:" in text and re.search(rf"\$ .*privprep {' '.join(command)} ", text), text
+    assert re.search(rf"Examples?:\s+\$ .*privprep {' '.join(command)} ", text), text
+    assert re.search(r"^\s*7\s+audit_invalid", text, re.M)  # the exit codes
 
 
 def test_main_help_lists_every_exit_code_and_version() -> None:
