@@ -7,7 +7,7 @@ The first that applies wins:
 3. the folder named by ``$PRIVPREP_HOME``;
 4. beside the data: the audit log beside the output file (``apply -o``, else the policy's
    ``output.path``), the ledger beside the input file (the budget follows the data);
-5. the current directory.
+5. the current directory (as an absolute path).
 
 >>> audit_log_location(None, policy_setting=None, beside=Path("out")).path
 PosixPath('out/privprep-audit.jsonl')
@@ -84,4 +84,4 @@ def _resolve(
         return Location(Path(home) / name, f"{HOME_ENV} is set", flag)
     if beside is not None:
         return Location(beside / name, f"it is the default place, beside {beside_what}", flag)
-    return Location(Path(name), f"none of {flag}, --policy or {HOME_ENV} was given", flag)
+    return Location(Path.cwd() / name, f"none of {flag}, --policy or {HOME_ENV} was given", flag)

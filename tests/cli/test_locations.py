@@ -33,7 +33,7 @@ FRAME = pl.DataFrame({"id": ["a", "b"]})
         (None, "policy.jsonl", "home", Path("out"), "policy.jsonl"),
         (None, None, "home", Path("out"), "home/privprep-audit.jsonl"),
         (None, None, None, Path("out"), "out/privprep-audit.jsonl"),
-        (None, None, None, None, "privprep-audit.jsonl"),
+        (None, None, None, None, "{cwd}/privprep-audit.jsonl"),
     ],
 )
 def test_the_first_step_that_applies_wins(
@@ -43,6 +43,7 @@ def test_the_first_step_that_applies_wins(
     monkeypatch.delenv(HOME_ENV, raising=False)
     if home:
         monkeypatch.setenv(HOME_ENV, home)
+    expected = expected.format(cwd=Path.cwd())
     assert audit_log_location(explicit, policy_setting=setting, beside=beside).path == Path(expected)
     ledger = ledger_location(explicit, policy_setting=setting, beside=beside).path
     assert ledger == Path(expected.replace("privprep-audit.jsonl", "privprep-budget.sqlite"))
@@ -73,8 +74,8 @@ def test_readers_find_the_log_of_a_policys_runs(workdir: Path, monkeypatch: pyte
     missing = runner.invoke(app, ["audit", "list"])
     assert missing.exit_code == 7
     assert missing.stderr.strip() == (
-        "error (audit_invalid): no audit log at privprep-audit.jsonl; looked there because none of --log, "
-        "--policy or PRIVPREP_HOME was given; point elsewhere with --log PATH, --policy POLICY or "
+        f"error (audit_invalid): no audit log at {workdir}/privprep-audit.jsonl; looked there because "
+        "none of --log, --policy or PRIVPREP_HOME was given; point elsewhere with --log PATH, --policy POLICY or "
         "PRIVPREP_HOME=FOLDER"
     )
     unknown = runner.invoke(app, ["report", "1999", "--policy", str(policy)])
@@ -96,7 +97,6 @@ def test_the_ledger_follows_the_rule_too(workdir: Path, monkeypatch: pytest.Monk
     monkeypatch.delenv(HOME_ENV)
     missing = CliRunner().invoke(app, ["budget", "show", "--policy", str(workdir / "dp.yaml")])
     assert missing.exit_code == 3
-    assert (
-        "no budget ledger at privprep-budget.sqlite; looked there because none of --ledger" in missing.stderr
-    )
+    why = "looked there because none of --ledger"
+    assert f"no budget ledger at {workdir}/privprep-budget.sqlite; {why}" in missing.stderr
     assert "beside its input file unless the policy's aggregates.ledger names one" in missing.stderr
