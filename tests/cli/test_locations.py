@@ -75,8 +75,8 @@ def test_readers_find_the_log_of_a_policys_runs(workdir: Path, monkeypatch: pyte
     assert missing.exit_code == 7
     assert missing.stderr.strip() == (
         f"error (audit_invalid): no audit log at {workdir}/privprep-audit.jsonl; looked there because "
-        "none of --log, --policy or PRIVPREP_HOME was given; point elsewhere with --log PATH, --policy POLICY or "
-        "PRIVPREP_HOME=FOLDER"
+        "none of --log, --policy or PRIVPREP_HOME was given; point elsewhere with --log PATH, "
+        "--policy POLICY or PRIVPREP_HOME=FOLDER"
     )
     unknown = runner.invoke(app, ["report", "1999", "--policy", str(policy)])
     assert unknown.exit_code == 7
