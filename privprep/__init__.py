@@ -3,7 +3,8 @@
 from privprep.api import apply
 from privprep.engine import Result
 from privprep.errors import PolicyError, PrivprepError, Problem, ReasonCode
-from privprep.io.parquet import Source, open_source
+from privprep.io.inputs import open_input
+from privprep.io.source import Source
 from privprep.policy import Policy, load_policy, parse_policy
 
 __all__ = [
@@ -16,17 +17,20 @@ __all__ = [
     "Source",
     "apply",
     "load_policy",
-    "open_source",
+    "open_input",
     "parse_policy",
     "scan",
 ]
 
 
-def scan(data, sample: int = 1000, policy: Policy | None = None):  # type: ignore[no-untyped-def]
-    """Classify the columns of ``data`` (path or frame) → ``ScanReport``; see :mod:`privprep.detect`.
+def scan(data, sample: int = 1000, policy: Policy | None = None, input_spec=None):  # type: ignore[no-untyped-def]
+    """Classify the columns of ``data`` (any input ``apply`` takes) → ``ScanReport``.
 
-    A ``policy`` adds its custom recognizers, allow list and detection settings.
+    See :mod:`privprep.detect`.
+
+    A ``policy`` adds its custom recognizers, allow list, detection settings and ``input:`` options.
     """
     from privprep.detect import scan as _scan
 
-    return _scan(open_source(data).frame, policy=policy, sample=sample)
+    spec = input_spec or (policy.input if policy else None)
+    return _scan(open_input(data, spec).frame, policy=policy, sample=sample)

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from privprep.audit.record import (
     CheckInfo,
     Checks,
     DetectInfo,
+    FileEntry,
     FileInfo,
     Header,
     Outcome,
@@ -33,8 +33,10 @@ from privprep.audit.record import (
 from privprep.detect.report import ScanReport
 from privprep.dp.records import ReleaseRecord
 from privprep.errors import PrivprepError, ReasonCode, fail
-from privprep.io.atomic import commit, remove_temp, scratch_path
-from privprep.io.parquet import Source, privprep_metadata, sha256_file
+from privprep.io.atomic import aside_path, commit, remove_temp, replace, scratch_path
+from privprep.io.fingerprint import data_files, fingerprint_files, sha256_file
+from privprep.io.parquet import output_rows, privprep_metadata, scan_output
+from privprep.io.source import Source
 from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
 
@@ -211,9 +213,14 @@ def writing(tmp: Path) -> Iterator[None]:
 
 
 def sink(state: StepState, frame: pl.LazyFrame, tmp: Path, header: Header) -> None:
-    """Stream ``frame`` into ``tmp`` with linking metadata."""
+    """Stream ``frame`` into ``tmp`` with linking metadata (hive partition folders with ``partition_by``)."""
+    spec = state.policy.output
+    target = pl.PartitionByKey(tmp, by=spec.partition_by) if spec.partition_by else tmp
     with writing(tmp):
-        frame.sink_parquet(tmp, metadata=state.metadata(header), statistics=True, sync_on_close="data")
+        frame.sink_parquet(
+            target, metadata=state.metadata(header), statistics=True, sync_on_close="data",
+            compression=spec.compression, row_group_size=spec.row_group_size, mkdir=True,
+        )  # fmt: skip
 
 
 def write_output(
@@ -233,18 +240,31 @@ def write_output(
     tmp = state.temp_for("output")
     with state.step("write") as done:
         sink(state, frame, tmp, header)
-        done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
+        done(_written(tmp))
     if state.policy.checks:
-        kept = apply_checks(state, pl.scan_parquet(tmp), before)
+        kept = apply_checks(state, scan_output(tmp), before)
         if kept is not None:
             with state.step("write") as done:
                 scratch = scratch_path(tmp)
                 sink(state, kept, scratch, header)
-                os.replace(scratch, tmp)
-                done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
-    rows = pq.read_metadata(tmp).num_rows
-    state.output = FileInfo(path=str(state.target.absolute()), sha256=sha256_file(tmp), rows=rows)
-    return None, pl.scan_parquet(tmp)
+                replace(scratch, tmp, aside_path(tmp))
+                done(_written(tmp))
+    state.output = _output_info(state.target, tmp)
+    return None, scan_output(tmp)
+
+
+def _written(tmp: Path) -> WriteInfo:
+    return WriteInfo(files=len(data_files(tmp)) if tmp.is_dir() else 1, rows=output_rows(tmp))
+
+
+def _output_info(target: Path, tmp: Path) -> FileInfo:
+    """The output's fingerprint: a file's SHA-256, or a dataset folder's file list and digest."""
+    path, rows = str(target.absolute()), output_rows(tmp)
+    if not tmp.is_dir():
+        return FileInfo(path=path, sha256=sha256_file(tmp), rows=rows, format="parquet")
+    shown, digest = fingerprint_files(tmp, data_files(tmp))
+    files = [FileEntry(path=f.path, size=f.size, sha256=f.sha256) for f in shown]
+    return FileInfo(path=path, sha256=digest, rows=rows, format="parquet", files=files)
 
 
 def apply_checks(

@@ -8,29 +8,43 @@ import typer
 from rich.table import Table
 
 import privprep
+from privprep.cli import inputs as opt
 from privprep.cli.app import app, err, out, user_errors
 from privprep.dtypes import render_dtype
-from privprep.io.parquet import open_source
+from privprep.io.inputs import open_input
 from privprep.plan import compile_plan, unlisted_columns
+from privprep.policy.inputs import input_spec
 
 PolicyArg = typer.Argument(..., help="Policy YAML file.", exists=False)
-InputArg = typer.Argument(..., help="Input Parquet file.")
+InputArg = typer.Argument(
+    None, help="Input: Parquet, CSV, TSV, NDJSON, JSON, Arrow IPC file, folder or glob, Delta table"
+    " (omit it when the policy's input: names a DuckDB query).",
+)  # fmt: skip
 
 
 @app.command()
 @user_errors
 def apply(
     policy: Path = PolicyArg,
-    input: Path = InputArg,
+    input: Path | None = InputArg,
     output: Path | None = typer.Option(None, "-o", "--output", help="Output Parquet path."),
     audit_log: Path | None = typer.Option(None, "--audit-log", help="Audit log (JSON Lines)."),
     report: Path | None = typer.Option(None, "--report", help="Also write an HTML run report."),
+    format: str | None = opt.Format,
+    csv_separator: str | None = opt.Separator,
+    csv_encoding: str | None = opt.Encoding,
+    csv_no_header: bool = opt.NoHeader,
+    csv_null: list[str] | None = opt.Nulls,
+    csv_infer_schema_length: int | None = opt.InferRows,
 ) -> None:
     """Apply POLICY to INPUT and write audited, privacy-safe Parquet."""
+    options = opt.input_options(
+        format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
+    )
     with err.status("starting", spinner="dots") as status:
         result = privprep.apply(
             policy, input, output, audit_log=audit_log,
-            on_stage=lambda stage: status.update(f"{stage}..."), report=report,
+            on_stage=lambda stage: status.update(f"{stage}..."), report=report, input_options=options,
         )  # fmt: skip
     outcome = result.record["result"]
     rows = (outcome.get("output") or {}).get("rows")
@@ -58,10 +72,22 @@ def validate(policy: Path = PolicyArg) -> None:
 
 @app.command()
 @user_errors
-def plan(policy: Path = PolicyArg, input: Path = InputArg) -> None:
+def plan(
+    policy: Path = PolicyArg,
+    input: Path | None = InputArg,
+    format: str | None = opt.Format,
+    csv_separator: str | None = opt.Separator,
+    csv_encoding: str | None = opt.Encoding,
+    csv_no_header: bool = opt.NoHeader,
+    csv_null: list[str] | None = opt.Nulls,
+    csv_infer_schema_length: int | None = opt.InferRows,
+) -> None:
     """Show what will happen to each column of INPUT (reads the schema only)."""
     loaded = privprep.load_policy(policy)
-    source = open_source(input)
+    options = opt.input_options(
+        format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
+    )
+    source = open_input(input, input_spec(loaded, options))
     compiled = compile_plan(loaded, source.schema)  # checks every dtype: mismatches show here, no data read
     pending = set(unlisted_columns(loaded, source.schema)) if loaded.unlisted == "keep" else set()
     table = Table("column", "dtype", "action", "parameters", "decided by", title=f"plan: {loaded.name}")

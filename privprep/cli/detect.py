@@ -8,19 +8,31 @@ from pathlib import Path
 import typer
 
 import privprep
+from privprep.cli import inputs as opt
 from privprep.cli.app import app, out, user_errors
 from privprep.io.atomic import atomic_target
+from privprep.policy.inputs import InputSpec
 
 
 @app.command()
 @user_errors
 def scan(
-    input: Path = typer.Argument(..., help="Input Parquet file."),
+    input: Path = typer.Argument(..., help="Input file, folder or glob (Parquet, CSV, JSON, IPC, Delta)."),
     sample: int = typer.Option(1000, "--sample", help="Distinct values sampled per column."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    format: str | None = opt.Format,
+    csv_separator: str | None = opt.Separator,
+    csv_encoding: str | None = opt.Encoding,
+    csv_no_header: bool = opt.NoHeader,
+    csv_null: list[str] | None = opt.Nulls,
+    csv_infer_schema_length: int | None = opt.InferRows,
 ) -> None:
     """Classify every column of INPUT (entity, score, evidence). Never prints values."""
-    report = privprep.scan(input, sample=sample)
+    options = opt.input_options(
+        format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
+    )
+    spec = InputSpec().overridden(options)
+    report = privprep.scan(input, sample=sample, input_spec=spec)
     if as_json:
         print(json.dumps(report.to_json_dict()))
         return
