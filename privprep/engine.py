@@ -186,7 +186,7 @@ def _execute(
         raise fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages") from None
     if terms:  # matches per source column, never a value
         state.scrub = {c: TableScrub.model_validate(t.record()) for c, t in terms.items()}
-    profile_step(state, source.frame, written)
+    profile_step(state, source.frame, written, header.columns)
     if dp is not None:
         dp_release(state, dp, header)
     return table

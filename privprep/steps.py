@@ -15,10 +15,12 @@ import polars as pl
 from privprep.audit.record import (
     CheckInfo,
     Checks,
+    ColumnAction,
     DetectInfo,
     FileEntry,
     FileInfo,
     Header,
+    NullIncrease,
     Outcome,
     Profile,
     ProfileInfo,
@@ -90,6 +92,7 @@ class StepState:
     files: dict[str, Staged] = field(default_factory=dict)
     audit_head: str = ""  # the hash of this run's started record: an output proves the log reached it
     output: FileInfo | None = None
+    null_increases: list[NullIncrease] = field(default_factory=list)
     failure: tuple[str, str] | None = None
     failed_step: StepName | None = None
 
@@ -135,6 +138,7 @@ class StepState:
             checks=self.checks,
             releases=self.releases,
             profile=self.profile,
+            null_increases=self.null_increases,
         )
 
     def commit_files(self) -> None:
@@ -234,14 +238,14 @@ def write_output(
         with state.step("transform") as done:
             table = frame.collect()
             done(TransformInfo(rows=table.height))
-        kept = apply_checks(state, table.lazy(), before) if state.policy.checks else None
+        kept = apply_checks(state, table.lazy(), before) if _risk_checks(state.policy) else None
         table = kept.collect() if kept is not None else table
         return table, table.lazy()
     tmp = state.temp_for("output")
     with state.step("write") as done:
         sink(state, frame, tmp, header)
         done(_written(tmp))
-    if state.policy.checks:
+    if _risk_checks(state.policy):
         kept = apply_checks(state, scan_output(tmp), before)
         if kept is not None:
             with state.step("write") as done:
@@ -251,6 +255,10 @@ def write_output(
                 done(_written(tmp))
     state.output = _output_info(state.target, tmp)
     return None, scan_output(tmp)
+
+
+def _risk_checks(policy: Policy) -> bool:
+    return policy.checks is not None and policy.checks.risk
 
 
 def _written(tmp: Path) -> WriteInfo:
@@ -287,11 +295,18 @@ def apply_checks(
     return outcome.suppress(frame) if outcome.suppress is not None else None
 
 
-def profile_step(state: StepState, before: pl.LazyFrame, after: pl.LazyFrame) -> None:
-    """Value-free statistics of every column before and after, for the reviewer's report."""
+def profile_step(
+    state: StepState, before: pl.LazyFrame, after: pl.LazyFrame, columns: list[ColumnAction] | None = None
+) -> None:
+    """Value-free statistics of every column before and after, for the reviewer's report.
+
+    ``columns`` (the plan's actions) lets it flag actions that turned values into nulls.
+    """
+    from privprep.nulls import check_null_increases
     from privprep.profile import profile_frame
 
     with state.step("profile") as done:
         profile = Profile.model_validate({"input": profile_frame(before), "output": profile_frame(after)})
         state.profile = profile
         done(ProfileInfo(columns_in=len(profile.input.columns), columns_out=len(profile.output.columns)))
+    check_null_increases(state, columns or [])
