@@ -58,6 +58,9 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         "sha256": hashlib.sha256(src.read_bytes()).hexdigest(),
         "rows": 3,
         "schema": {"id": "Int64", "email": "String", "secret": "String", "age": "Int64"},
+        "format": "parquet",
+        "files": None,
+        "query": None,
     }
     assert header["key_fingerprint"] == MasterKey(KEY.encode()).fingerprint
     assert {v for k, v in header["versions"].items() if k in ("privprep", "polars")} != {"not installed"}

@@ -74,12 +74,8 @@ def test_csv_options_from_the_policy_and_from_overrides(tmp_path: Path) -> None:
         ";".join("NA" if v is None else str(v) for v in row) for row in FRAME.rows()
     )
     (tmp_path / "in.txt").write_bytes(text.replace("Oslo", "Øslo").encode("cp1252"))
-    policy = POLICY.model_copy(
-        update={"input": privprep.Policy.model_validate({**_base(), "input": {
-            "format": "csv", "csv": {"separator": ";", "encoding": "cp1252", "null_values": ["NA"]},
-            "dtypes": {"id": "Int64"},
-        }}).input}  # fmt: skip
-    )
+    csv = {"separator": ";", "encoding": "cp1252", "null_values": ["NA"]}
+    policy = with_input(format="csv", csv=csv, dtypes={"id": "Int64"})
     got = pl.read_parquet(run(tmp_path / "in.txt", tmp_path / "out.parquet", policy=policy).output_path)
     want = expected(tmp_path).with_columns(pl.col("city").str.replace("Oslo", "Øslo"))
     assert got.equals(want)
@@ -89,8 +85,10 @@ def test_csv_options_from_the_policy_and_from_overrides(tmp_path: Path) -> None:
     assert source.schema.names() == ["column_1", "column_2", "column_3", "column_4", "column_5"]
 
 
-def _base() -> dict[str, object]:
-    return {"version": 1, "name": "io"}
+def with_input(**section: object) -> privprep.Policy:
+    """The shared policy with an ``input:`` section (validated as a policy file's would be)."""
+    spec = privprep.Policy.model_validate({"version": 1, "name": "io", "input": section}).input
+    return POLICY.model_copy(update={"input": spec})
 
 
 def test_unknown_extension_and_bad_files_are_clear_errors(tmp_path: Path) -> None:
@@ -117,9 +115,7 @@ def test_a_duckdb_query_and_relation(tmp_path: Path) -> None:
         con.register("frame", FRAME.to_arrow())
         con.execute("create table customers as select * from frame")
     query = "select * from customers order by id"
-    policy = POLICY.model_copy(update={"input": privprep.Policy.model_validate(
-        {**_base(), "input": {"duckdb": str(db), "query": query}}
-    ).input})  # fmt: skip
+    policy = with_input(duckdb=str(db), query=query)
     result = run(None, tmp_path / "out.parquet", policy=policy)
     assert pl.read_parquet(result.output_path).equals(expected(tmp_path))
     header = result.record["header"]["input"]
@@ -127,7 +123,9 @@ def test_a_duckdb_query_and_relation(tmp_path: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         relation = run(con.sql(query), None)
     assert relation.frame.equals(expected(tmp_path))
-    bad = policy.model_copy(update={"input": policy.input.model_copy(update={"query": "select 'secret' + 1"})})
+    bad = policy.model_copy(
+        update={"input": policy.input.model_copy(update={"query": "select 'secret' + 1"})}
+    )
     with pytest.raises(PrivprepError) as caught:
         run(None, tmp_path / "o.parquet", policy=bad)
     assert "secret" not in str(caught.value)
@@ -157,4 +155,6 @@ def test_no_output_may_overwrite_any_input_file(tmp_path: Path) -> None:
         run(tmp_path / "set", tmp_path / "set" / "b.parquet")
     assert caught.value.code == ReasonCode.OUTPUT_FAILED and "input file 2" in str(caught.value)
     assert sha256_file(tmp_path / "set" / "b.parquet") == before
-    assert json.loads(json.dumps(records(tmp_path / "set" / "audit.jsonl")[-1]))["result"]["status"] == "failed"
+    assert (
+        json.loads(json.dumps(records(tmp_path / "set" / "audit.jsonl")[-1]))["result"]["status"] == "failed"
+    )

@@ -92,7 +92,9 @@ privprep.apply(policy, sys.argv[2], sys.argv[3], key=sys.argv[4], audit_log=sys.
 
 
 @pytest.mark.parametrize(("fault", "committed"), [("write:after", False), ("finished:after", True)])
-def test_a_killed_run_leaves_a_folder_the_next_run_settles(tmp_path: Path, fault: str, committed: bool) -> None:
+def test_a_killed_run_leaves_a_folder_the_next_run_settles(
+    tmp_path: Path, fault: str, committed: bool
+) -> None:
     FRAME.write_parquet(tmp_path / "in.parquet")
     text = POLICY.source_text or ""
     out, log = tmp_path / "out", tmp_path / "audit.jsonl"
