@@ -28,7 +28,7 @@ def null_increases(profile: Profile, columns: list[ColumnAction], threshold: flo
             continue
         non_null, added = profile.input.rows - before.nulls, after.nulls - before.nulls
         if non_null and added > threshold * non_null:
-            parsed = before.dtype == "String" and after.dtype != "String"
+            parsed = before.dtype == "String"  # text read as a date or number; else a value out of range
             found.append(
                 NullIncrease(
                     column=column.name,
