@@ -23,14 +23,18 @@ __all__ = [
 ]
 
 
-def scan(data, sample: int = 1000, policy: Policy | None = None, input_spec=None):  # type: ignore[no-untyped-def]
+def scan(data, sample: int = 1000, policy: Policy | None = None, input_spec=None, progress=None):  # type: ignore[no-untyped-def]
     """Classify the columns of ``data`` (any input ``apply`` takes) → ``ScanReport``.
 
     See :mod:`privprep.detect`.
 
-    A ``policy`` adds its custom recognizers, allow list, detection settings and ``input:`` options.
+    A ``policy`` adds its custom recognizers, allow list, detection settings and ``input:`` options;
+    ``progress`` receives ``Progress("scan", columns_done, columns)`` events.
     """
     from privprep.detect import scan as _scan
+    from privprep.progress import Progress
 
-    spec = input_spec or (policy.input if policy else None)
-    return _scan(open_input(data, spec).frame, policy=policy, sample=sample)
+    source = open_input(data, input_spec or (policy.input if policy else None))
+    columns = len(source.schema)
+    on_column = (lambda n: progress(Progress("scan", n, columns, "columns"))) if progress else None
+    return _scan(source.frame, policy=policy, sample=sample, on_column=on_column)

@@ -51,6 +51,7 @@ from privprep.keys import MasterKey, resolve_key
 from privprep.plan import Plan, compile_plan
 from privprep.policy.inputs import InputSpec
 from privprep.policy.model import Policy
+from privprep.progress import ProgressCallback
 from privprep.recovery import recover
 from privprep.steps import (
     Stage,
@@ -96,18 +97,22 @@ def run(
     policy_path: str | Path | None = None,
     report: str | Path | None = None,
     input_spec: InputSpec | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Result:
     """Execute ``policy`` on ``data``; every outcome, failures included, is appended to the audit log.
 
     ``policy_path`` and ``report`` name files no output may overwrite (the CLI passes both).
-    ``input_spec`` replaces the policy's ``input:`` section (the CLI's ``--csv-*`` flags).
+    ``input_spec`` replaces the policy's ``input:`` section (the CLI's ``--csv-*`` flags);
+    ``progress`` receives counts as the run goes (see :mod:`privprep.progress`).
     """
     run_id, started_at = new_run_id(), now()
     target = _output_path(policy, data, output)
     log = AuditLog(_audit_path(policy, target, audit_log))
     log.preflight()  # a run that could not be audited must not start
     recovered = recover(log)  # what dead runs left; this run's record says what was done
-    state = StepState(run_id, policy, target, log.path, on_stage, [f"recovery: {line}" for line in recovered])
+    state = StepState(
+        run_id, policy, target, log.path, on_stage, progress, [f"recovery: {line}" for line in recovered]
+    )
     header = _header(run_id, started_at, policy, None, None, None, data)
     try:
         with state.step("open") as done:
@@ -179,7 +184,8 @@ def _execute(
         staged, outputs = plan.projection(key, terms)
         frame = source.frame.with_columns(**staged).select(outputs)
     try:
-        table, written = write_output(state, frame, header, before=source.frame)
+        stage = "scrub" if any(c.action == "scrub" for c in plan.columns) else "write"
+        table, written = write_output(state, frame, header, before=source.frame, stage=stage)
     except pl.exceptions.ComputeError as exc:
         if source.path is None or not str(exc).startswith("parquet"):
             raise

@@ -41,6 +41,7 @@ from privprep.io.parquet import output_rows, privprep_metadata, scan_output
 from privprep.io.source import Source
 from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
+from privprep.progress import Progress, ProgressCallback, counting
 
 Stage = Callable[[str], None]
 FAULT_ENV = "PRIVPREP_FAULT"
@@ -81,6 +82,7 @@ class StepState:
     target: Path | None
     log_path: Path
     on_stage: Stage | None = None
+    progress: ProgressCallback | None = None
     warnings: list[str] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
     detection: ScanReport | None = None
@@ -102,6 +104,8 @@ class StepState:
         fault_point(f"{name}:before")
         if self.on_stage:
             self.on_stage(name)
+        if self.progress:
+            self.progress(Progress(name, 0, None, "steps"))
         info: list[StepInfo] = []
         started_at, start = now(), time.perf_counter()
 
@@ -196,10 +200,20 @@ def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
 
     with state.step("detect") as done:
         sample = policy.detect.sample if policy.detect else 1000
-        report = scan(source.frame.select(wanted), policy=policy, sample=sample)
+        report = scan(
+            source.frame.select(wanted), policy=policy, sample=sample, on_column=_columns_done(state, wanted)
+        )
         state.detection = report
         done(DetectInfo(columns_scanned=len(wanted), rows_sampled=report.rows_sampled, ner=report.ner))
     return {finding.name: finding for finding in report.columns}
+
+
+def _columns_done(state: StepState, wanted: list[str]) -> Callable[[int], None] | None:
+    """Detection's per-column progress, as the run's progress events."""
+    report = state.progress
+    if report is None:
+        return None
+    return lambda done: report(Progress("detect", done, len(wanted), "columns"))
 
 
 @contextmanager
@@ -228,12 +242,18 @@ def sink(state: StepState, frame: pl.LazyFrame, tmp: Path, header: Header) -> No
 
 
 def write_output(
-    state: StepState, frame: pl.LazyFrame, header: Header, before: pl.LazyFrame | None = None
+    state: StepState,
+    frame: pl.LazyFrame,
+    header: Header,
+    before: pl.LazyFrame | None = None,
+    stage: str = "write",
 ) -> tuple[pl.DataFrame | None, pl.LazyFrame]:
     """Write the transformed table (or collect it, with no target), applying risk checks.
 
     Returns the collected table (in-memory runs only) and a lazy view of what was produced.
+    ``stage`` names the row counts sent to the progress callback (``scrub`` when text is scrubbed).
     """
+    frame = counting(frame, state.progress, stage, header.input.rows)
     if state.target is None:
         with state.step("transform") as done:
             table = frame.collect()

@@ -10,6 +10,7 @@ from rich.table import Table
 import privprep
 from privprep.cli import inputs as opt
 from privprep.cli.app import app, err, out, user_errors
+from privprep.cli.progress import ProgressView
 from privprep.dtypes import render_dtype
 from privprep.io.inputs import open_input
 from privprep.plan import compile_plan, unlisted_columns
@@ -36,15 +37,16 @@ def apply(
     csv_no_header: bool = opt.NoHeader,
     csv_null: list[str] | None = opt.Nulls,
     csv_infer_schema_length: int | None = opt.InferRows,
+    quiet: bool = opt.Quiet,
 ) -> None:
     """Apply POLICY to INPUT and write audited, privacy-safe Parquet."""
     options = opt.input_options(
         format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
     )
-    with err.status("starting", spinner="dots") as status:
+    with ProgressView(err, quiet) as progress:
         result = privprep.apply(
-            policy, input, output, audit_log=audit_log,
-            on_stage=lambda stage: status.update(f"{stage}..."), report=report, input_options=options,
+            policy, input, output, audit_log=audit_log, report=report, input_options=options,
+            progress=progress,
         )  # fmt: skip
     outcome = result.record["result"]
     rows = (outcome.get("output") or {}).get("rows")

@@ -9,7 +9,8 @@ import typer
 
 import privprep
 from privprep.cli import inputs as opt
-from privprep.cli.app import app, out, user_errors
+from privprep.cli.app import app, err, out, user_errors
+from privprep.cli.progress import ProgressView
 from privprep.io.atomic import atomic_target
 from privprep.policy.inputs import InputSpec
 
@@ -26,13 +27,15 @@ def scan(
     csv_no_header: bool = opt.NoHeader,
     csv_null: list[str] | None = opt.Nulls,
     csv_infer_schema_length: int | None = opt.InferRows,
+    quiet: bool = opt.Quiet,
 ) -> None:
     """Classify every column of INPUT (entity, score, evidence). Never prints values."""
     options = opt.input_options(
         format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
     )
     spec = InputSpec().overridden(options)
-    report = privprep.scan(input, sample=sample, input_spec=spec)
+    with ProgressView(err, quiet) as progress:
+        report = privprep.scan(input, sample=sample, input_spec=spec, progress=progress)
     if as_json:
         print(json.dumps(report.to_json_dict()))
         return

@@ -15,6 +15,7 @@ Separator = typer.Option(None, "--csv-separator", help="CSV field separator (def
 Encoding = typer.Option(None, "--csv-encoding", help="CSV encoding: utf8, utf8-lossy or a Python codec.")
 NoHeader = typer.Option(False, "--csv-no-header", help="The CSV has no header row.")
 Nulls = typer.Option(None, "--csv-null", help="A CSV text read as null (repeatable).")
+Quiet = typer.Option(False, "--quiet", "-q", help="No progress output on stderr.")
 InferRows = typer.Option(None, "--csv-infer-schema-length", help="CSV rows read to infer dtypes.")
 
 
