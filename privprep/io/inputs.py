@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from privprep.errors import ReasonCode, fail
+from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.fingerprint import data_files, fingerprint_files, sha256_file
 from privprep.io.memory import open_frame
 from privprep.io.query import open_query
@@ -56,6 +56,8 @@ def open_path(path: Path, spec: InputSpec) -> Source:
     try:
         frame = _SCANNERS[fmt](path, files, spec)
         schema = frame.collect_schema()
+    except PrivprepError:
+        raise
     except Exception as exc:
         raise fail(
             ReasonCode.INPUT_INVALID, f"input {path} is not readable {fmt} ({type(exc).__name__})"
@@ -195,6 +197,15 @@ def _read_json(path: Path, files: list[Path], spec: InputSpec) -> pl.LazyFrame:
     return pl.concat(frames).lazy()
 
 
+def _scan_delta(path: Path) -> pl.LazyFrame:
+    try:
+        import deltalake  # noqa: F401  (the optional extra pl.scan_delta needs)
+    except ImportError:
+        message = "a Delta table input needs: pip install 'privprep[delta]'"
+        raise fail(ReasonCode.INPUT_INVALID, message) from None
+    return pl.scan_delta(str(path))
+
+
 _SCANNERS: dict[str, Scanner] = {
     "parquet": _scan_parquet,
     "csv": _scan_csv,
@@ -202,5 +213,5 @@ _SCANNERS: dict[str, Scanner] = {
     "ndjson": _scan_ndjson,
     "json": _read_json,
     "ipc": lambda path, files, spec: pl.scan_ipc(files),
-    "delta": lambda path, files, spec: pl.scan_delta(str(path)),  # optional extra: deltalake
+    "delta": lambda path, files, spec: _scan_delta(path),
 }
