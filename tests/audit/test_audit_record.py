@@ -78,6 +78,9 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
         "rows": 3,
         "schema": None,
+        "format": "parquet",
+        "files": None,
+        "query": None,
     }
     steps = [s["step"] for s in outcome["steps"]]  # typed step records replace the old timings
     assert steps == ["open", "compile", "audit", "write", "profile"]
