@@ -44,7 +44,7 @@ from privprep.dp_steps import dp_prepare, dp_release, ledger_path
 from privprep.dtypes import render_dtype, render_schema
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import temp_path
-from privprep.io.inputs import open_input
+from privprep.io.inputs import open_input, unreadable
 from privprep.io.source import Data, Query, Source
 from privprep.io.targets import refuse_collisions
 from privprep.keys import MasterKey, resolve_key
@@ -187,9 +187,7 @@ def _execute(
         stage = "scrub" if any(c.action == "scrub" for c in plan.columns) else "write"
         table, written = write_output(state, frame, header, before=source.frame, stage=stage)
     except pl.exceptions.ComputeError as exc:
-        if source.path is None or not str(exc).startswith("parquet"):
-            raise
-        raise fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages") from None
+        raise unreadable(source, exc) from None
     if terms:  # matches per source column, never a value
         state.scrub = {c: TableScrub.model_validate(t.record()) for c, t in terms.items()}
     profile_step(state, source.frame, written, header.columns)

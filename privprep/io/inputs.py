@@ -36,6 +36,8 @@ def open_input(data: Data | None, spec: InputSpec | None = None) -> Source:
     >>> open_input("customers.csv", InputSpec(csv={"separator": ";"})).schema
     """
     spec = spec or InputSpec()
+    if data is not None and spec.duckdb is not None:
+        raise fail(ReasonCode.INPUT_INVALID, "the policy's input names a DuckDB query: pass no other input")
     if data is None:
         if spec.duckdb is None or spec.query is None:
             raise fail(ReasonCode.INPUT_NOT_FOUND, "no input: pass one, or set input.duckdb and input.query")
@@ -71,6 +73,26 @@ def open_path(path: Path, spec: InputSpec) -> Source:
         return Source(frame, schema, path, rows, sha256_file(path), fmt, paths=(path,))
     shown, digest = fingerprint_files(root, files)
     return Source(frame, schema, path, rows, digest, fmt, files=shown, paths=tuple(files))
+
+
+def unreadable(source: Source, exc: Exception) -> Exception:
+    """What to raise when reading ``source`` failed mid-way: a user error when the input's data is at fault.
+
+    Text formats infer dtypes from their first rows; a later value that does not fit is the
+    user's to fix (the reader's message quotes that value, so it is not repeated).
+    """
+    if source.path is None:
+        return exc
+    if source.format in TEXT_FORMATS:
+        return fail(
+            ReasonCode.INPUT_INVALID,
+            f"input {source.path} has a value that does not fit its column's dtype, inferred from the"
+            " first rows; raise input.csv.infer_schema_length (--csv-infer-schema-length) or set"
+            " input.dtypes for the column",
+        )
+    if str(exc).startswith("parquet"):
+        return fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages")
+    return exc
 
 
 def _files(path: Path, spec: InputSpec) -> tuple[Path, list[Path]]:

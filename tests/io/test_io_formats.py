@@ -91,6 +91,22 @@ def with_input(**section: object) -> privprep.Policy:
     return POLICY.model_copy(update={"input": spec})
 
 
+def test_a_late_csv_value_of_another_type_is_a_user_error(tmp_path: Path) -> None:
+    rows = [{**row, "id": str(row["id"])} for row in FRAME.rows(named=True)] * 20
+    rows.append({**rows[0], "id": "secret-id"})
+    pl.DataFrame(rows).write_csv(tmp_path / "late.csv")
+    policy = with_input(csv={"infer_schema_length": 10})
+    with pytest.raises(PrivprepError) as caught:
+        run(tmp_path / "late.csv", tmp_path / "out.parquet", policy=policy)
+    assert caught.value.code == ReasonCode.INPUT_INVALID and "infer_schema_length" in str(caught.value)
+    assert "secret-id" not in str(caught.value) and not (tmp_path / "out.parquet").exists()
+    fixed = with_input(csv={"infer_schema_length": 10}, dtypes={"id": "String"})
+    assert (
+        run(tmp_path / "late.csv", tmp_path / "out.parquet", policy=fixed).record["result"]["status"]
+        == "success"
+    )
+
+
 def test_unknown_extension_and_bad_files_are_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "data.xlsx").write_bytes(b"\x00secret-value")
     with pytest.raises(PrivprepError) as caught:
@@ -129,6 +145,9 @@ def test_a_duckdb_query_and_relation(tmp_path: Path) -> None:
     with pytest.raises(PrivprepError) as caught:
         run(None, tmp_path / "o.parquet", policy=bad)
     assert "secret" not in str(caught.value)
+    with pytest.raises(PrivprepError) as caught:  # a query and another input: which one?
+        run(FRAME, tmp_path / "o.parquet", policy=policy)
+    assert caught.value.code == ReasonCode.INPUT_INVALID
 
 
 def test_pyarrow_tables_and_datasets(tmp_path: Path) -> None:
