@@ -33,6 +33,7 @@ KEY = "bench-key-7f3a9c2e4b1d8f6a"
 POLICY = """version: 1
 name: bench-inputs
 unlisted: fail
+input: {dtypes: {birth_date: Date, zip: String}}  # CSV parses to the Parquet file's dtypes
 columns:
   id: pseudonymize
   email: {action: mask, keep_last: 4}
@@ -92,6 +93,10 @@ def report(rows: int, runs: dict[str, list[Measurement]], sizes: dict[str, float
         print(f"  {side:<14} {wall[side]:7.2f} {cpu:7.2f} {rows / wall[side]:12,.0f} {peak:5,.0f} MiB")
     print()
     for step in ("read", "apply"):
+        cpu_ratio = median([m.cpu_seconds for m in runs[f"{step} csv"]]) / median(
+            [m.cpu_seconds for m in runs[f"{step} parquet"]]
+        )
+        print(f"  ratio {step} csv / parquet (CPU s):  {cpu_ratio:5.2f}")
         ratio = wall[f"{step} csv"] / wall[f"{step} parquet"]
         print(
             f"  ratio {step} csv / parquet (wall): {ratio:5.2f}  -> CSV throughput {1 / ratio:.0%} of Parquet"

@@ -51,10 +51,6 @@ def open_path(path: Path, spec: InputSpec) -> Source:
     """A file, a folder (Parquet dataset, hive layout or Delta table) or a glob of files."""
     root, files = _files(path, spec)
     fmt = _format(path, files, spec)
-    if spec.dtypes and fmt not in TEXT_FORMATS:
-        raise fail(
-            ReasonCode.INPUT_INVALID, f"input.dtypes applies to CSV and JSON inputs, not {fmt} ({path})"
-        )
     try:
         frame = _SCANNERS[fmt](path, files, spec)
         schema = frame.collect_schema()
@@ -68,6 +64,9 @@ def open_path(path: Path, spec: InputSpec) -> Source:
         raise fail(ReasonCode.INPUT_INVALID, f"input {path} has no columns")
     if missing := sorted(set(spec.dtypes) - set(schema)):
         raise fail(ReasonCode.INPUT_INVALID, f"input.dtypes names columns input {path} lacks: {missing}")
+    if spec.dtypes and fmt not in TEXT_FORMATS:  # typed formats: cast (text formats parse to the dtype)
+        frame = frame.with_columns(pl.col(c).cast(polars_dtype(d)) for c, d in spec.dtypes.items())
+        schema = frame.collect_schema()
     rows = _parquet_rows(path, files) if fmt == "parquet" else None
     if len(files) == 1 and files[0] == path:
         return Source(frame, schema, path, rows, sha256_file(path), fmt, paths=(path,))

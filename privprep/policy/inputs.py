@@ -56,7 +56,7 @@ class InputSpec(Spec):
 
     format: Format | None = Field(None, description="default: from the file extension")
     csv: CsvOptions = CsvOptions()
-    dtypes: dict[str, str] = Field(default_factory=dict, description="per-column dtypes (CSV, NDJSON, JSON)")
+    dtypes: dict[str, str] = Field(default_factory=dict, description="per-column dtypes of a file input")
     duckdb: str | None = None
     query: str | None = Field(None, min_length=1)
 

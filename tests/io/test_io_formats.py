@@ -83,6 +83,11 @@ def test_csv_options_from_the_policy_and_from_overrides(tmp_path: Path) -> None:
     options = {"format": "csv", "separator": "|", "has_header": False, "null_values": ["NA"]}
     source = privprep.open_input(tmp_path / "plain.txt", POLICY.input.overridden(options))
     assert source.schema.names() == ["column_1", "column_2", "column_3", "column_4", "column_5"]
+    FRAME.write_parquet(tmp_path / "in.parquet")  # typed formats are cast to the policy's dtypes
+    assert (
+        privprep.open_input(tmp_path / "in.parquet", with_input(dtypes={"id": "String"}).input).schema["id"]
+        == pl.String
+    )
 
 
 def with_input(**section: object) -> privprep.Policy:
