@@ -65,7 +65,7 @@ def apply(policy: str, src: str, dst: str, log: str) -> dict[str, Any]:
 
 def transform(policy: str, src: str, dst: str) -> dict[str, Any]:
     """The policy's column expressions alone, sunk like ``copy`` (no hashing, profile or audit)."""
-    source = privprep.open_source(pl.scan_parquet(src))
+    source = privprep.open_input(pl.scan_parquet(src))
     staged, outputs = compile_plan(privprep.load_policy(policy), source.schema).projection(
         MasterKey(KEY.encode())
     )

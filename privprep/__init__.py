@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from privprep.api import apply
     from privprep.engine import Result
     from privprep.errors import PolicyError, PrivprepError, Problem, ReasonCode
-    from privprep.io.parquet import Source, open_source
+    from privprep.io.inputs import open_input
+    from privprep.io.source import Source
     from privprep.policy import Policy, load_policy, parse_policy
 
 _LAZY = {
@@ -24,10 +25,10 @@ _LAZY = {
     "Problem": "privprep.errors",
     "ReasonCode": "privprep.errors",
     "Result": "privprep.engine",
-    "Source": "privprep.io.parquet",
+    "Source": "privprep.io.source",
     "apply": "privprep.api",
     "load_policy": "privprep.policy",
-    "open_source": "privprep.io.parquet",
+    "open_input": "privprep.io.inputs",
     "parse_policy": "privprep.policy",
 }
 
@@ -42,7 +43,7 @@ __all__ = [
     "__version__",
     "apply",
     "load_policy",
-    "open_source",
+    "open_input",
     "parse_policy",
     "scan",
 ]
@@ -63,12 +64,19 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def scan(data, sample: int = 1000, policy: Policy | None = None):  # type: ignore[no-untyped-def]
-    """Classify the columns of ``data`` (path or frame) → ``ScanReport``; see :mod:`privprep.detect`.
+def scan(data, sample: int = 1000, policy: Policy | None = None, input_spec=None, progress=None):  # type: ignore[no-untyped-def]
+    """Classify the columns of ``data`` (any input ``apply`` takes) → ``ScanReport``.
 
-    A ``policy`` adds its custom recognizers, allow list and detection settings.
+    See :mod:`privprep.detect`.
+
+    A ``policy`` adds its custom recognizers, allow list, detection settings and ``input:`` options;
+    ``progress`` receives ``Progress("scan", columns_done, columns)`` events.
     """
     from privprep.detect import scan as _scan
-    from privprep.io.parquet import open_source
+    from privprep.io.inputs import open_input
+    from privprep.progress import Progress
 
-    return _scan(open_source(data).frame, policy=policy, sample=sample)
+    source = open_input(data, input_spec or (policy.input if policy else None))
+    columns = len(source.schema)
+    on_column = (lambda n: progress(Progress("scan", n, columns, "columns"))) if progress else None
+    return _scan(source.frame, policy=policy, sample=sample, on_column=on_column)

@@ -7,7 +7,9 @@ from typing import Any
 
 from privprep.audit.record import Header, ReleaseInfo
 from privprep.audit.store import AuditLog
-from privprep.io.parquet import Source, privprep_metadata, sha256_file
+from privprep.io.fingerprint import sha256_file
+from privprep.io.parquet import privprep_metadata
+from privprep.io.source import Source
 from privprep.keys import MasterKey
 from privprep.steps import StepState, writing
 

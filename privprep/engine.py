@@ -15,19 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import polars as pl
 
 from privprep.audit.record import (
     AuditInfo,
     ColumnAction,
     CompileInfo,
+    FileEntry,
     FileInfo,
     Header,
     Intent,
     OpenInfo,
     Planned,
     PlannedRelease,
+    QueryInfo,
     TableScrub,
     assemble,
     new_run_id,
@@ -43,12 +44,15 @@ from privprep.dp_steps import dp_prepare, dp_release, ledger_path
 from privprep.dtypes import render_dtype, render_schema
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import temp_path
-from privprep.io.parquet import Data, Source, open_source
+from privprep.io.inputs import open_input, unreadable
+from privprep.io.source import Data, Query, Source
 from privprep.io.targets import refuse_collisions
 from privprep.keys import MasterKey, resolve_key
 from privprep.locations import audit_log_location
 from privprep.plan import Plan, compile_plan
+from privprep.policy.inputs import InputSpec
 from privprep.policy.model import Policy
+from privprep.progress import ProgressCallback
 from privprep.recovery import recover
 from privprep.steps import (
     Stage,
@@ -73,7 +77,7 @@ class Result:
 
     run_id: str
     output_path: Path | None
-    frame: pl.DataFrame | pd.DataFrame | None
+    frame: Any  # pl.DataFrame, or pandas.DataFrame for a pandas input; None when written to a file
     record: dict[str, Any]
     audit_log: Path
     releases: dict[str, pl.DataFrame] = field(default_factory=dict)
@@ -93,21 +97,27 @@ def run(
     on_stage: Stage | None = None,
     policy_path: str | Path | None = None,
     report: str | Path | None = None,
+    input_spec: InputSpec | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Result:
     """Execute ``policy`` on ``data``; every outcome, failures included, is appended to the audit log.
 
     ``policy_path`` and ``report`` name files no output may overwrite (the CLI passes both).
+    ``input_spec`` replaces the policy's ``input:`` section (the CLI's ``--csv-*`` flags);
+    ``progress`` receives counts as the run goes (see :mod:`privprep.progress`).
     """
     run_id, started_at = new_run_id(), now()
     target = _output_path(policy, data, output)
     log = AuditLog(_audit_path(policy, target, audit_log))
     log.preflight()  # a run that could not be audited must not start
     recovered = recover(log)  # what dead runs left; this run's record says what was done
-    state = StepState(run_id, policy, target, log.path, on_stage, [f"recovery: {line}" for line in recovered])
+    state = StepState(
+        run_id, policy, target, log.path, on_stage, progress, [f"recovery: {line}" for line in recovered]
+    )
     header = _header(run_id, started_at, policy, None, None, None, data)
     try:
         with state.step("open") as done:
-            source = open_source(data)
+            source = open_input(data, input_spec or policy.input)
             done(OpenInfo(rows=source.rows, columns=len(source.schema)))
         findings = detect_findings(state, source)
         with state.step("compile") as done:
@@ -122,6 +132,7 @@ def run(
             header = _header(run_id, started_at, policy, source, plan, master, data)
             staged, outputs = plan.projection(master)  # every type check, no data read
             frame = source.frame.with_columns(**staged).select(outputs)
+            _partition_columns(policy, state.target, frame)
             _stage_files(state, source, key, policy_path, report)
             done(CompileInfo(columns_out=len(outputs), needs_key=plan.needs_key, outputs=len(state.files)))
         with state.step("audit") as done:
@@ -148,7 +159,11 @@ def run(
             # Library messages can quote data values: keep only the type (PRIVPREP_DEBUG=1 keeps all).
             raise PrivprepError(ReasonCode.INTERNAL, state.failure[1]) from None
         raise
-    frame_out = table.to_pandas() if isinstance(data, pd.DataFrame) and table is not None else table
+    frame_out = table
+    if source.pandas is not None and table is not None:
+        from privprep.io.pandas_frames import to_pandas
+
+        frame_out = to_pandas(table, source.pandas)
     return Result(run_id, target, frame_out, record, log.path, state.released)
 
 
@@ -170,14 +185,13 @@ def _execute(
         staged, outputs = plan.projection(key, terms)
         frame = source.frame.with_columns(**staged).select(outputs)
     try:
-        table, written = write_output(state, frame, header, before=source.frame)
+        stage = "scrub" if any(c.action == "scrub" for c in plan.columns) else "write"
+        table, written = write_output(state, frame, header, before=source.frame, stage=stage)
     except pl.exceptions.ComputeError as exc:
-        if source.path is None or not str(exc).startswith("parquet"):
-            raise
-        raise fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages") from None
+        raise unreadable(source, exc) from None
     if terms:  # matches per source column, never a value
         state.scrub = {c: TableScrub.model_validate(t.record()) for c, t in terms.items()}
-    profile_step(state, source.frame, written)
+    profile_step(state, source.frame, written, header.columns)
     if dp is not None:
         dp_release(state, dp, header)
     return table
@@ -200,8 +214,8 @@ def _stage_files(
         planned[f"release:{release.name}"] = Path(release.path) if release.path else default
         labels[f"release:{release.name}"] = f"DP release {release.name!r}"
     protected = {"the audit log": state.log_path, "the audit log's lock": Path(f"{state.log_path}.lock")}
-    if source.path is not None:
-        protected["the input file"] = source.path
+    for number, path in enumerate(source.paths, start=1):
+        protected["the input file" if len(source.paths) == 1 else f"input file {number}"] = path
     if policy_path is not None:
         protected["the policy file"] = Path(policy_path)
     if key is None and policy.key.file:
@@ -209,7 +223,8 @@ def _stage_files(
     if policy.aggregates is not None:
         protected["the budget ledger"] = ledger_path(state, source)
     outputs = planned | ({"report": Path(report)} if report is not None else {})
-    refuse_collisions({labels[name]: path for name, path in outputs.items()}, protected)
+    folders = frozenset({"output"} if policy.output.partition_by else ())
+    refuse_collisions({labels[name]: path for name, path in outputs.items()}, protected, folders)
     for name, path in planned.items():  # the report is written by the caller, after the run
         state.files[name] = Staged(name, path, temp_path(path, state.run_id))
 
@@ -266,7 +281,7 @@ def _master(
 ) -> MasterKey | None:
     """The master key: required when the plan needs one, else used if available (to sign the records)."""
     try:
-        return resolve_key(policy.key, key, policy_text=policy.source_text, not_key_files=[source.path])
+        return resolve_key(policy.key, key, policy_text=policy.source_text, not_key_files=list(source.paths))
     except PrivprepError:
         if needed or key is not None:
             raise
@@ -274,14 +289,28 @@ def _master(
 
 
 def _output_path(policy: Policy, data: Data, output: str | Path | None) -> Path | None:
+    """``output``; else, for a file or query input only, the policy's or ``<stem>.private.parquet``.
+
+    An in-memory input writes nothing unless ``output`` is passed: its result is the frame.
+    """
     if output is not None:
         return Path(output)
+    if data is not None and not isinstance(data, str | Path):
+        return None
     if policy.output.path:
         return Path(policy.output.path)
-    if isinstance(data, str | Path):
-        path = Path(data)
-        return path.with_name(f"{path.stem}.private.parquet")
-    return None
+    path = Path(data if data is not None else policy.input.duckdb or "input")
+    return path.with_name(f"{path.stem or 'dataset'}.private.parquet")
+
+
+def _partition_columns(policy: Policy, target: Path | None, frame: pl.LazyFrame) -> None:
+    """``output.partition_by`` must name output columns (and needs a file output to apply to)."""
+    wanted = policy.output.partition_by
+    if target is None or not wanted:
+        return
+    if missing := [c for c in wanted if c not in frame.collect_schema()]:
+        message = f"output.partition_by names columns the output does not have: {missing}"
+        raise fail(ReasonCode.COLUMN_MISSING, message)
 
 
 def _audit_path(policy: Policy, target: Path | None, explicit: str | Path | None) -> Path:
@@ -303,11 +332,15 @@ def _header(
         path = str(data) if isinstance(data, str | Path) else None
         info = FileInfo(path=path, sha256=None, rows=None)
     else:
+        query = source.query
         info = FileInfo(
             path=str(source.path) if source.path else None,
             sha256=source.sha256,
             rows=source.rows,
             schema=render_schema(source.schema),
+            format=source.format,
+            files=[FileEntry(path=f.path, size=f.size, sha256=f.sha256) for f in source.files] or None,
+            query=_query_info(query) if query else None,
         )
     columns = [
         ColumnAction(
@@ -324,6 +357,10 @@ def _header(
         key_fingerprint=key.fingerprint if key else None,
         columns=columns,
     )
+
+
+def _query_info(query: Query) -> QueryInfo:
+    return QueryInfo(text=query.text, database=str(query.database), database_sha256=query.database_sha256)
 
 
 def _failure(exc: BaseException) -> tuple[str, str]:

@@ -39,6 +39,7 @@ def profile_frame(frame: pl.LazyFrame, max_rows: int = PROFILE_ROWS) -> dict[str
         stats: dict[str, Any] = {
             "dtype": render_dtype(dtype),
             "null_rate": round(row[f"n{i}"] / rows, 4) if rows else 0.0,
+            "nulls": row[f"n{i}"],
             "distinct": row[f"d{i}"],
         }
         if name in lengths:

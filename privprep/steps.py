@@ -11,14 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from privprep.audit.record import (
     CheckInfo,
     Checks,
+    ColumnAction,
     DetectInfo,
+    FileEntry,
     FileInfo,
     Header,
+    NullIncrease,
     Outcome,
     Profile,
     ProfileInfo,
@@ -33,10 +35,13 @@ from privprep.audit.record import (
 from privprep.detect.report import ScanReport
 from privprep.dp.records import ReleaseRecord
 from privprep.errors import PrivprepError, ReasonCode, fail
-from privprep.io.atomic import commit, remove_temp, scratch_path
-from privprep.io.parquet import Source, privprep_metadata, sha256_file
+from privprep.io.atomic import aside_path, commit, remove_temp, replace, scratch_path
+from privprep.io.fingerprint import data_files, fingerprint_files, sha256_file
+from privprep.io.parquet import output_rows, privprep_metadata, scan_output
+from privprep.io.source import Source
 from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
+from privprep.progress import Progress, ProgressCallback, counting
 
 Stage = Callable[[str], None]
 FAULT_ENV = "PRIVPREP_FAULT"
@@ -77,6 +82,7 @@ class StepState:
     target: Path | None
     log_path: Path
     on_stage: Stage | None = None
+    progress: ProgressCallback | None = None
     warnings: list[str] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
     detection: ScanReport | None = None
@@ -88,6 +94,7 @@ class StepState:
     files: dict[str, Staged] = field(default_factory=dict)
     audit_head: str = ""  # the hash of this run's started record: an output proves the log reached it
     output: FileInfo | None = None
+    null_increases: list[NullIncrease] = field(default_factory=list)
     failure: tuple[str, str] | None = None
     failed_step: StepName | None = None
 
@@ -97,6 +104,8 @@ class StepState:
         fault_point(f"{name}:before")
         if self.on_stage:
             self.on_stage(name)
+        if self.progress:
+            self.progress(Progress(name, 0, None, "steps"))
         info: list[StepInfo] = []
         started_at, start = now(), time.perf_counter()
 
@@ -133,6 +142,7 @@ class StepState:
             checks=self.checks,
             releases=self.releases,
             profile=self.profile,
+            null_increases=self.null_increases,
         )
 
     def commit_files(self) -> None:
@@ -190,10 +200,20 @@ def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
 
     with state.step("detect") as done:
         sample = policy.detect.sample if policy.detect else 1000
-        report = scan(source.frame.select(wanted), policy=policy, sample=sample)
+        report = scan(
+            source.frame.select(wanted), policy=policy, sample=sample, on_column=_columns_done(state, wanted)
+        )
         state.detection = report
         done(DetectInfo(columns_scanned=len(wanted), rows_sampled=report.rows_sampled, ner=report.ner))
     return {finding.name: finding for finding in report.columns}
+
+
+def _columns_done(state: StepState, wanted: list[str]) -> Callable[[int], None] | None:
+    """Detection's per-column progress, as the run's progress events."""
+    report = state.progress
+    if report is None:
+        return None
+    return lambda done: report(Progress("detect", done, len(wanted), "columns"))
 
 
 @contextmanager
@@ -211,40 +231,68 @@ def writing(tmp: Path) -> Iterator[None]:
 
 
 def sink(state: StepState, frame: pl.LazyFrame, tmp: Path, header: Header) -> None:
-    """Stream ``frame`` into ``tmp`` with linking metadata."""
+    """Stream ``frame`` into ``tmp`` with linking metadata (hive partition folders with ``partition_by``)."""
+    spec = state.policy.output
+    target = pl.PartitionByKey(tmp, by=spec.partition_by) if spec.partition_by else tmp
     with writing(tmp):
-        frame.sink_parquet(tmp, metadata=state.metadata(header), statistics=True, sync_on_close="data")
+        frame.sink_parquet(
+            target, metadata=state.metadata(header), statistics=True, sync_on_close="data",
+            compression=spec.compression, row_group_size=spec.row_group_size, mkdir=True,
+        )  # fmt: skip
 
 
 def write_output(
-    state: StepState, frame: pl.LazyFrame, header: Header, before: pl.LazyFrame | None = None
+    state: StepState,
+    frame: pl.LazyFrame,
+    header: Header,
+    before: pl.LazyFrame | None = None,
+    stage: str = "write",
 ) -> tuple[pl.DataFrame | None, pl.LazyFrame]:
     """Write the transformed table (or collect it, with no target), applying risk checks.
 
     Returns the collected table (in-memory runs only) and a lazy view of what was produced.
+    ``stage`` names the row counts sent to the progress callback (``scrub`` when text is scrubbed).
     """
+    frame = counting(frame, state.progress, stage, header.input.rows)
     if state.target is None:
         with state.step("transform") as done:
             table = frame.collect()
             done(TransformInfo(rows=table.height))
-        kept = apply_checks(state, table.lazy(), before) if state.policy.checks else None
+        kept = apply_checks(state, table.lazy(), before) if _risk_checks(state.policy) else None
         table = kept.collect() if kept is not None else table
         return table, table.lazy()
     tmp = state.temp_for("output")
     with state.step("write") as done:
         sink(state, frame, tmp, header)
-        done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
-    if state.policy.checks:
-        kept = apply_checks(state, pl.scan_parquet(tmp), before)
+        done(_written(tmp))
+    if _risk_checks(state.policy):
+        kept = apply_checks(state, scan_output(tmp), before)
         if kept is not None:
             with state.step("write") as done:
                 scratch = scratch_path(tmp)
                 sink(state, kept, scratch, header)
-                os.replace(scratch, tmp)
-                done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
-    rows = pq.read_metadata(tmp).num_rows
-    state.output = FileInfo(path=str(state.target.absolute()), sha256=sha256_file(tmp), rows=rows)
-    return None, pl.scan_parquet(tmp)
+                replace(scratch, tmp, aside_path(tmp))
+                done(_written(tmp))
+    state.output = _output_info(state.target, tmp)
+    return None, scan_output(tmp)
+
+
+def _risk_checks(policy: Policy) -> bool:
+    return policy.checks is not None and policy.checks.risk
+
+
+def _written(tmp: Path) -> WriteInfo:
+    return WriteInfo(files=len(data_files(tmp)) if tmp.is_dir() else 1, rows=output_rows(tmp))
+
+
+def _output_info(target: Path, tmp: Path) -> FileInfo:
+    """The output's fingerprint: a file's SHA-256, or a dataset folder's file list and digest."""
+    path, rows = str(target.absolute()), output_rows(tmp)
+    if not tmp.is_dir():
+        return FileInfo(path=path, sha256=sha256_file(tmp), rows=rows, format="parquet")
+    shown, digest = fingerprint_files(tmp, data_files(tmp))
+    files = [FileEntry(path=f.path, size=f.size, sha256=f.sha256) for f in shown]
+    return FileInfo(path=path, sha256=digest, rows=rows, format="parquet", files=files)
 
 
 def apply_checks(
@@ -267,11 +315,18 @@ def apply_checks(
     return outcome.suppress(frame) if outcome.suppress is not None else None
 
 
-def profile_step(state: StepState, before: pl.LazyFrame, after: pl.LazyFrame) -> None:
-    """Value-free statistics of every column before and after, for the reviewer's report."""
+def profile_step(
+    state: StepState, before: pl.LazyFrame, after: pl.LazyFrame, columns: list[ColumnAction] | None = None
+) -> None:
+    """Value-free statistics of every column before and after, for the reviewer's report.
+
+    ``columns`` (the plan's actions) lets it flag actions that turned values into nulls.
+    """
+    from privprep.nulls import check_null_increases
     from privprep.profile import profile_frame
 
     with state.step("profile") as done:
         profile = Profile.model_validate({"input": profile_frame(before), "output": profile_frame(after)})
         state.profile = profile
         done(ProfileInfo(columns_in=len(profile.input.columns), columns_out=len(profile.output.columns)))
+    check_null_increases(state, columns or [])

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from privprep.audit.chain import GENESIS
 from privprep.audit.store import AuditLog, kind
-from privprep.io.parquet import read_privprep_metadata, sha256_file
+from privprep.io.fingerprint import path_sha256
+from privprep.io.parquet import read_privprep_metadata
 
 if TYPE_CHECKING:
     from privprep.audit.verify import Verification
@@ -140,9 +141,9 @@ def _check_head(path: Path, hashes: set[str], result: Verification) -> None:
 
 
 def file_sha256(path: Path) -> str | None:
-    """The file's SHA-256, or ``None`` if it is not a readable file (whatever path a record names)."""
+    """The file's (or dataset folder's) SHA-256, ``None`` if unreadable (whatever path a record names)."""
     try:
-        return sha256_file(path) if path.is_file() else None
+        return path_sha256(path)
     except (OSError, ValueError):
         return None
 

@@ -28,11 +28,43 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class FileEntry(_Model):
+    """One file of a multi-file input or a partitioned output (hive values shown as ``key=*``)."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+class QueryInfo(_Model):
+    """A query input: the SQL text and the SHA-256 of the database file it ran against."""
+
+    text: str
+    database: str
+    database_sha256: str
+
+
 class FileInfo(_Model):
+    """An input or output: a file's SHA-256, or for a file set the digest of ``files``."""
+
     path: str | None
     sha256: str | None
     rows: int | None
     schema_: dict[str, str] | None = Field(None, alias="schema")
+    format: str | None = None
+    files: list[FileEntry] | None = None
+    query: QueryInfo | None = None
+
+
+class NullIncrease(_Model):
+    """A column whose action turned more than the threshold of its non-null input values into nulls."""
+
+    column: str
+    action: str
+    reason: Literal["unparseable", "out_of_range"]
+    nulls_added: int
+    non_null_input: int
+    share: float = Field(description="nulls_added / non_null_input, over the profiled rows")
 
 
 class ColumnAction(_Model):
@@ -157,6 +189,7 @@ class Checks(_Model):
 class ColumnProfile(_Model):
     dtype: str
     null_rate: float
+    nulls: int | None = None
     distinct: int
     length: list[float | None] | None = None
 
@@ -197,6 +230,7 @@ class Outcome(_Model):
     checks: Checks | None = None
     releases: list[ReleaseRecord] = Field(default_factory=list)
     profile: Profile | None = None
+    null_increases: list[NullIncrease] = Field(default_factory=list)
 
     @property
     def timings(self) -> dict[str, float]:

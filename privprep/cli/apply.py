@@ -6,12 +6,16 @@ from pathlib import Path
 
 import typer
 
+from privprep.cli import inputs as opt
 from privprep.cli.app import JsonOption, app, err, out, user_errors
 from privprep.cli.help import epilog
 from privprep.errors import PolicyError
 
 PolicyArg = typer.Argument(..., help="Policy YAML file.", exists=False)
-InputArg = typer.Argument(..., help="Input Parquet file.")
+InputArg = typer.Argument(
+    None, help="Input: Parquet, CSV, TSV, NDJSON, JSON, Arrow IPC file, folder or glob, Delta table"
+    " (omit it when the policy's input: names a DuckDB query).",
+)  # fmt: skip
 
 
 @app.command(
@@ -20,20 +24,31 @@ InputArg = typer.Argument(..., help="Input Parquet file.")
 @user_errors
 def apply(
     policy: Path = PolicyArg,
-    input: Path = InputArg,
+    input: Path | None = InputArg,
     output: Path | None = typer.Option(None, "-o", "--output", help="Output Parquet path."),
     audit_log: Path | None = typer.Option(
         None, "--audit-log", metavar="PATH", help="Audit log (JSON Lines). Default: see docs/cli.md."
     ),
     report: Path | None = typer.Option(None, "--report", metavar="PATH", help="Also write an HTML report."),
+    format: str | None = opt.Format,
+    csv_separator: str | None = opt.Separator,
+    csv_encoding: str | None = opt.Encoding,
+    csv_no_header: bool = opt.NoHeader,
+    csv_null: list[str] | None = opt.Nulls,
+    csv_infer_schema_length: int | None = opt.InferRows,
+    quiet: bool = opt.Quiet,
 ) -> None:
     """Apply POLICY to INPUT and write audited, privacy-safe Parquet."""
     import privprep
+    from privprep.cli.progress import ProgressView
 
-    with err.status("starting", spinner="dots") as status:
+    options = opt.input_options(
+        format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
+    )
+    with ProgressView(err, quiet) as progress:
         result = privprep.apply(
-            policy, input, output, audit_log=audit_log,
-            on_stage=lambda stage: status.update(f"{stage}..."), report=report,
+            policy, input, output, audit_log=audit_log, report=report, input_options=options,
+            progress=progress,
         )  # fmt: skip
     outcome = result.record["result"]
     rows = (outcome.get("output") or {}).get("rows")
@@ -71,15 +86,29 @@ def validate(policy: Path = PolicyArg, as_json: bool = JsonOption) -> None:
 
 @app.command(epilog=epilog("privprep plan policies/customers.yaml customers.parquet --json"))
 @user_errors
-def plan(policy: Path = PolicyArg, input: Path = InputArg, as_json: bool = JsonOption) -> None:
+def plan(
+    policy: Path = PolicyArg,
+    input: Path | None = InputArg,
+    as_json: bool = JsonOption,
+    format: str | None = opt.Format,
+    csv_separator: str | None = opt.Separator,
+    csv_encoding: str | None = opt.Encoding,
+    csv_no_header: bool = opt.NoHeader,
+    csv_null: list[str] | None = opt.Nulls,
+    csv_infer_schema_length: int | None = opt.InferRows,
+) -> None:
     """Show what will happen to each column of INPUT (reads the schema only)."""
     from privprep.dtypes import render_dtype
-    from privprep.io.parquet import open_source
+    from privprep.io.inputs import open_input
     from privprep.plan import compile_plan, unlisted_columns
     from privprep.policy import load_policy
+    from privprep.policy.inputs import input_spec
 
     loaded = load_policy(policy)
-    source = open_source(input)
+    options = opt.input_options(
+        format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
+    )
+    source = open_input(input, input_spec(loaded, options))
     compiled = compile_plan(loaded, source.schema)  # checks every dtype: mismatches show here, no data read
     pending = set(unlisted_columns(loaded, source.schema)) if loaded.unlisted == "keep" else set()
     if as_json:

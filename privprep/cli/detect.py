@@ -6,10 +6,11 @@ from pathlib import Path
 
 import typer
 
-from privprep.cli.app import JsonOption, app, out, user_errors
+from privprep.cli import inputs as opt
+from privprep.cli.app import JsonOption, app, err, out, user_errors
 from privprep.cli.help import epilog
 
-InputArg = typer.Argument(..., help="Input Parquet file.")
+InputArg = typer.Argument(..., help="Input file, folder or glob (Parquet, CSV, JSON, IPC, Delta).")
 SampleOption = typer.Option(1000, "--sample", help="Distinct values sampled per column.")
 
 
@@ -19,11 +20,25 @@ def scan(
     input: Path = InputArg,
     sample: int = SampleOption,
     as_json: bool = JsonOption,
+    format: str | None = opt.Format,
+    csv_separator: str | None = opt.Separator,
+    csv_encoding: str | None = opt.Encoding,
+    csv_no_header: bool = opt.NoHeader,
+    csv_null: list[str] | None = opt.Nulls,
+    csv_infer_schema_length: int | None = opt.InferRows,
+    quiet: bool = opt.Quiet,
 ) -> None:
     """Classify every column of INPUT (entity, score, evidence). Never prints values."""
     import privprep
+    from privprep.cli.progress import ProgressView
+    from privprep.policy.inputs import InputSpec
 
-    report = privprep.scan(input, sample=sample)
+    options = opt.input_options(
+        format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
+    )
+    spec = InputSpec().overridden(options)
+    with ProgressView(err, quiet) as progress:
+        report = privprep.scan(input, sample=sample, input_spec=spec, progress=progress)
     if as_json:
         from privprep.cli.shapes import ScanJson
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import polars as pl
 
@@ -19,6 +20,7 @@ def scan(
     policy: Policy | None = None,
     sample: int = 1000,
     features: frozenset[str] | None = None,
+    on_column: Callable[[int], None] | None = None,
 ) -> ScanReport:
     """Classify each column: the entity it holds (or none), a score and the evidence.
 
@@ -26,7 +28,8 @@ def scan(
     distinct non-null values per column, whatever the row count. The policy's ``detect``
     section sets threshold, language and NER; ``recognizers`` add custom entities; ``allow``
     values are never treated as personal data. ``features`` (default: all) exists for the
-    evaluation, which measures each of privprep's additions to Presidio.
+    evaluation, which measures each of privprep's additions to Presidio. ``on_column`` is
+    called with the number of columns classified so far (for progress displays).
 
     >>> report = scan(pl.LazyFrame({"email": ["ana@example.org"]}))
     >>> report.columns[0].entity
@@ -42,10 +45,11 @@ def scan(
     allow = tuple(policy.allow) if policy else ()
     settings = Settings(detector, spec.threshold, allow, frozenset(chosen))
     frame = sample_rows(data.lazy(), sample * ROWS_PER_VALUE)
-    findings = [  # nested and binary columns: by their leaves (privprep.detect.nested)
-        scan_column(cs, frame, sample, lambda leaf: classify(leaf, settings))
-        for cs in column_samples(frame, sample)
-    ]
+    findings = []
+    for cs in column_samples(frame, sample):  # nested and binary columns: by their leaves (detect.nested)
+        findings.append(scan_column(cs, frame, sample, lambda leaf: classify(leaf, settings)))
+        if on_column is not None:
+            on_column(len(findings))
     return ScanReport(
         columns=findings,
         rows_sampled=frame.height,

@@ -4,6 +4,7 @@
 checks:
   k_anonymity: {quasi_identifiers: [zip, birth_date, gender], k: 5, on_fail: suppress, max_suppression: 0.02}
   l_diversity: {quasi_identifiers: [zip, birth_date, gender], sensitive: diagnosis, l: 2}
+  null_increase: fail        # default warn: an action nulling > max_null_increase (0.01) of a column
 ```
 """
 
@@ -65,6 +66,15 @@ class ChecksSpec(Spec):
 
     k_anonymity: KAnonymity | None = None
     l_diversity: LDiversity | None = None
+    null_increase: Literal["warn", "fail"] = Field(
+        "warn", description="when an action nulls more than max_null_increase of a column's values"
+    )
+    max_null_increase: float = Field(0.01, ge=0, lt=1)
+
+    @property
+    def risk(self) -> bool:
+        """Whether any re-identification check (k-anonymity, l-diversity) runs on the output."""
+        return self.k_anonymity is not None or self.l_diversity is not None
 
     @property
     def quasi_identifiers(self) -> set[str]:

@@ -12,6 +12,7 @@ from privprep.policy.base import Spec
 from privprep.policy.checks import ChecksSpec
 from privprep.policy.columns import ColumnRule, expand_short_form
 from privprep.policy.detection import DetectSpec, RecognizerSpec, Rule
+from privprep.policy.inputs import InputSpec, OutputSpec
 
 
 class KeySource(Spec):
@@ -27,11 +28,6 @@ class KeySource(Spec):
         return self
 
 
-class OutputSpec(Spec):
-    path: str | None = None
-    audit_log: str | None = None
-
-
 class Policy(Spec):
     """A validated privprep policy. Build it with :func:`privprep.load_policy`."""
 
@@ -43,6 +39,7 @@ class Policy(Spec):
         default_factory=dict
     )
     unlisted: Literal["keep", "drop", "fail"] = "keep"
+    input: InputSpec = InputSpec()
     output: OutputSpec = OutputSpec()
     detect: DetectSpec | None = None
     rules: list[Rule] = Field(default_factory=list)

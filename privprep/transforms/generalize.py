@@ -54,9 +54,10 @@ def _bin_labels(expr: pl.Expr, bins: list[float]) -> pl.Expr:
 
 
 def _round_down(expr: pl.Expr, rule: Generalize, ctx: Context) -> pl.Expr:
-    """Floor to a multiple of ``round_to``, then top/bottom-code; integer columns stay integer."""
+    """Floor to a multiple of ``round_to``, then top/bottom-code; integer and Decimal columns keep dtype."""
     step = rule.round_to or 1
     rounded = (expr / step).floor() * step
     if rule.top is not None or rule.bottom is not None:
         rounded = rounded.clip(lower_bound=rule.bottom, upper_bound=rule.top)
-    return rounded.cast(ctx.dtype) if ctx.dtype.is_integer() else rounded
+    keeps_dtype = ctx.dtype.is_integer() or isinstance(ctx.dtype, pl.Decimal)
+    return rounded.cast(ctx.dtype) if keeps_dtype else rounded

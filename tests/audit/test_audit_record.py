@@ -58,6 +58,9 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         "sha256": hashlib.sha256(src.read_bytes()).hexdigest(),
         "rows": 3,
         "schema": {"id": "Int64", "email": "String", "secret": "String", "age": "Int64"},
+        "format": "parquet",
+        "files": None,
+        "query": None,
     }
     assert header["key_fingerprint"] == MasterKey(KEY.encode()).fingerprint
     assert {v for k, v in header["versions"].items() if k in ("privprep", "polars")} != {"not installed"}
@@ -75,6 +78,9 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
         "rows": 3,
         "schema": None,
+        "format": "parquet",
+        "files": None,
+        "query": None,
     }
     steps = [s["step"] for s in outcome["steps"]]  # typed step records replace the old timings
     assert steps == ["open", "compile", "audit", "write", "profile"]

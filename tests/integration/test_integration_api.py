@@ -77,7 +77,8 @@ def test_the_default_output_sits_beside_the_input(tmp_path: Path, key: str, poli
 
 def test_the_policy_output_section_is_used(workdir: Path, key: str) -> None:
     text = TEXT + "output:\n  path: out/data.parquet\n  audit_log: logs/audit.jsonl\n"
-    result = privprep.apply(privprep.parse_policy(text), FRAME)
+    FRAME.write_parquet(workdir / "in.parquet")
+    result = privprep.apply(privprep.parse_policy(text), "in.parquet")
     assert result.output_path == Path("out/data.parquet") and (workdir / "out" / "data.parquet").exists()
     assert (
         result.audit_log == Path("logs/audit.jsonl") and len(finished(workdir / "logs" / "audit.jsonl")) == 1
@@ -116,6 +117,9 @@ def test_a_frame_with_an_output_path_is_written(tmp_path: Path) -> None:
             "age": "Int64",
             "score": "Float64",
         },
+        "format": "frame",
+        "files": None,
+        "query": None,
     }
 
 

@@ -200,7 +200,12 @@ def test_each_error_names_its_path_and_line(body: str, where: str, line: int, fr
             4,
             "allowed: action, char, keep_first, keep_last",
         ),
-        ("output: {path: x, extra: 1}\n", "output.extra", 3, "allowed: audit_log, path"),
+        (
+            "output: {path: x, extra: 1}\n",
+            "output.extra",
+            3,
+            "allowed: audit_log, compression, partition_by, path, row_group_size",
+        ),
         ("key: {env: K, value: abc}\n", "key.value", 3, "allowed: env, file"),
     ],
 )
