@@ -58,7 +58,7 @@ def test_main_help_lists_every_exit_code_and_version() -> None:
 
 
 def test_usage_of_apply_names_its_arguments() -> None:
-    assert "apply [OPTIONS] POLICY INPUT" in help_text("apply")
+    assert "apply [OPTIONS] POLICY [INPUT]" in help_text("apply")  # INPUT: omitted for a query input
     assert "audit show [OPTIONS] RUN_ID" in help_text("audit", "show")
 
 
