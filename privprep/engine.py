@@ -40,6 +40,7 @@ from privprep.audit.store import DEFAULT_NAME, AuditLog
 from privprep.checks import quasi_identifier_warnings
 from privprep.dp.owner import current_owner
 from privprep.dp_steps import dp_prepare, dp_release, ledger_path
+from privprep.drift.step import drift_step
 from privprep.dtypes import render_dtype, render_schema
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import temp_path
@@ -48,6 +49,7 @@ from privprep.io.targets import refuse_collisions
 from privprep.keys import MasterKey, resolve_key
 from privprep.plan import Plan, compile_plan
 from privprep.policy.model import Policy
+from privprep.prep.step import prep_step
 from privprep.recovery import recover
 from privprep.steps import (
     Stage,
@@ -120,7 +122,7 @@ def run(
                 state.warnings.append(UNSIGNED)
             header = _header(run_id, started_at, policy, source, plan, master, data)
             staged, outputs = plan.projection(master)  # every type check, no data read
-            frame = source.frame.with_columns(**staged).select(outputs)
+            frame = plan.frame(source.frame, master, staged, outputs)
             _stage_files(state, source, key, policy_path, report)
             done(CompileInfo(columns_out=len(outputs), needs_key=plan.needs_key, outputs=len(state.files)))
         with state.step("audit") as done:
@@ -165,9 +167,10 @@ def _execute(
     A scrubbed column that looks for the table's own values gets them here (one read of its
     source columns), and its expression is rebuilt with that dictionary.
     """
+    prep_step(state, plan.prep, source.frame, key, source.path)
     if terms := _scrub_terms(state, plan, source, key):
         staged, outputs = plan.projection(key, terms)
-        frame = source.frame.with_columns(**staged).select(outputs)
+        frame = plan.frame(source.frame, key, staged, outputs)
     try:
         table, written = write_output(state, frame, header, before=source.frame)
     except pl.exceptions.ComputeError as exc:
@@ -177,6 +180,7 @@ def _execute(
     if terms:  # matches per source column, never a value
         state.scrub = {c: TableScrub.model_validate(t.record()) for c, t in terms.items()}
     profile_step(state, source.frame, written)
+    drift_step(state, plan, written, key, source.path)
     if dp is not None:
         dp_release(state, dp, header)
     return table

@@ -32,11 +32,13 @@ from privprep.audit.record import (
 )
 from privprep.detect.report import ScanReport
 from privprep.dp.records import ReleaseRecord
+from privprep.drift.model import DriftSection
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import commit, remove_temp, scratch_path
 from privprep.io.parquet import Source, privprep_metadata, sha256_file
 from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
+from privprep.prep.records import PrepRecord
 
 Stage = Callable[[str], None]
 FAULT_ENV = "PRIVPREP_FAULT"
@@ -83,6 +85,8 @@ class StepState:
     scrub: dict[str, TableScrub] | None = None
     checks: Checks | None = None
     profile: Profile | None = None
+    prep: PrepRecord | None = None
+    drift: DriftSection | None = None
     releases: list[ReleaseRecord] = field(default_factory=list)
     released: dict[str, pl.DataFrame] = field(default_factory=dict)
     files: dict[str, Staged] = field(default_factory=dict)
@@ -133,6 +137,8 @@ class StepState:
             checks=self.checks,
             releases=self.releases,
             profile=self.profile,
+            prep=self.prep,
+            drift=self.drift,
         )
 
     def commit_files(self) -> None:
@@ -227,14 +233,14 @@ def write_output(
         with state.step("transform") as done:
             table = frame.collect()
             done(TransformInfo(rows=table.height))
-        kept = apply_checks(state, table.lazy(), before) if state.policy.checks else None
+        kept = apply_checks(state, table.lazy(), before) if _risk(state.policy) else None
         table = kept.collect() if kept is not None else table
         return table, table.lazy()
     tmp = state.temp_for("output")
     with state.step("write") as done:
         sink(state, frame, tmp, header)
         done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
-    if state.policy.checks:
+    if _risk(state.policy):
         kept = apply_checks(state, pl.scan_parquet(tmp), before)
         if kept is not None:
             with state.step("write") as done:
@@ -245,6 +251,10 @@ def write_output(
     rows = pq.read_metadata(tmp).num_rows
     state.output = FileInfo(path=str(state.target.absolute()), sha256=sha256_file(tmp), rows=rows)
     return None, pl.scan_parquet(tmp)
+
+
+def _risk(policy: Policy) -> bool:
+    return policy.checks is not None and policy.checks.risk
 
 
 def apply_checks(

@@ -17,10 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from privprep.audit.chain import digest
 from privprep.detect.report import ScanReport
 from privprep.dp.records import ReleaseRecord
+from privprep.drift.model import DriftInfo, DriftSection
+from privprep.prep.records import PrepInfo, PrepRecord
 
 LIBRARIES = ("polars", "polars-hash", "pyarrow", "faker", "presidio-analyzer", "spacy", "opendp")
 StepName = Literal[
-    "open", "detect", "compile", "audit", "reserve", "transform", "check", "write", "release", "profile"
+    "open", "detect", "compile", "audit", "reserve", "transform", "check", "write", "release", "profile",
+    "prep", "drift",
 ]
 
 
@@ -111,12 +114,12 @@ class AuditInfo(_Model):
 
 StepInfo = (
     OpenInfo | DetectInfo | CompileInfo | TransformInfo | CheckInfo | WriteInfo | ReleaseInfo | ProfileInfo
-    | AuditInfo
+    | AuditInfo | PrepInfo | DriftInfo
 )  # fmt: skip
 INFO_TYPES: dict[str, type[_Model]] = {
     "open": OpenInfo, "detect": DetectInfo, "compile": CompileInfo, "transform": TransformInfo,
     "check": CheckInfo, "write": WriteInfo, "release": ReleaseInfo, "profile": ProfileInfo,
-    "audit": AuditInfo,
+    "audit": AuditInfo, "prep": PrepInfo, "drift": DriftInfo,
 }  # fmt: skip
 
 
@@ -197,6 +200,8 @@ class Outcome(_Model):
     checks: Checks | None = None
     releases: list[ReleaseRecord] = Field(default_factory=list)
     profile: Profile | None = None
+    prep: PrepRecord | None = None
+    drift: DriftSection | None = None
 
     @property
     def timings(self) -> dict[str, float]:

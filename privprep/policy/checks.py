@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from privprep.policy.base import Spec
+from privprep.policy.drift import DriftCheck
 
 
 class RiskCheck(Spec):
@@ -65,6 +66,12 @@ class ChecksSpec(Spec):
 
     k_anonymity: KAnonymity | None = None
     l_diversity: LDiversity | None = None
+    drift: DriftCheck | None = None
+
+    @property
+    def risk(self) -> bool:
+        """Whether a re-identification risk check (k-anonymity, l-diversity) is asked for."""
+        return self.k_anonymity is not None or self.l_diversity is not None
 
     @property
     def quasi_identifiers(self) -> set[str]:
