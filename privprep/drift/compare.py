@@ -96,7 +96,7 @@ def _label_change(name: str, then: ColumnDrift, now: ColumnDrift, k: int, value:
 
 def _shares(counts: list[int], k: int) -> list[float | None]:
     total = sum(counts)
-    return [round(n / total, 4) if total and n >= k else None for n in counts]
+    return [round(n / total, 4) if total and (n >= k or n == 0) else None for n in counts]
 
 
 def profile_of(record: dict[str, Any]) -> DriftProfile:
