@@ -52,7 +52,9 @@ def _label(name: str, c: LabelCounts) -> LabelView:
     return LabelView(
         column=name,
         version=version,
-        classes=[(cls, n if n >= c.report_k else None) for cls, n in zip(c.classes, counts, strict=True)],
+        classes=[
+            (cls, n if n >= c.report_k or n == 0 else None) for cls, n in zip(c.classes, counts, strict=True)
+        ],
         k=c.report_k,
         imbalance=f"{ratio:.2f} : 1" if ratio is not None else "n/a (fewer than two classes with ≥ k rows)",
         facts=facts,
