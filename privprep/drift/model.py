@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 OTHER = "__other__"
+BinSource = Literal["policy", "baseline", "derived", "taxonomy"]
 
 
 class _Model(BaseModel):
@@ -27,7 +28,7 @@ class Histogram(_Model):
     """
 
     kind: Literal["numeric", "label", "category"]
-    source: Literal["policy", "baseline", "derived", "taxonomy"]
+    source: BinSource
     edges: list[float] | None = None
     bins: list[str] | None = None
     counts: list[int]

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from privprep.drift.model import OTHER, ColumnDrift, DriftProfile, Histogram
+from privprep.drift.model import OTHER, BinSource, ColumnDrift, DriftProfile, Histogram
 from privprep.keys import MasterKey
 from privprep.profile import PROFILE_ROWS, profile_frame
 from privprep.transforms.keyed import hmac_hex
@@ -91,9 +91,11 @@ def _is_category(column: str, dtype: pl.DataType, base: dict[str, Any], binning:
     ] <= MAX_DISTINCT
 
 
-def _edges(head: pl.LazyFrame, numeric: list[str], binning: Binning) -> dict[str, tuple[list[float], str]]:
+def _edges(
+    head: pl.LazyFrame, numeric: list[str], binning: Binning
+) -> dict[str, tuple[list[float], BinSource]]:
     """Each numeric column's edges and where they came from; deciles only where nothing fixes them."""
-    found: dict[str, tuple[list[float], str]] = {}
+    found: dict[str, tuple[list[float], BinSource]] = {}
     derive = []
     for name in numeric:
         fixed = binning.fixed(name)
@@ -128,7 +130,7 @@ def _as_float(name: str) -> pl.Expr:
 
 
 def _numeric_histograms(
-    head: pl.LazyFrame, edges: dict[str, tuple[list[float], str]], binning: Binning
+    head: pl.LazyFrame, edges: dict[str, tuple[list[float], BinSource]], binning: Binning
 ) -> dict[str, Histogram]:
     """Counts per bin of every numeric column: one streaming select of sums."""
     if not edges:
@@ -147,7 +149,7 @@ def _numeric_histograms(
     return {
         name: Histogram(
             kind="numeric", source=source, edges=cut, counts=[row[f"{i}:{j}"] for j in range(len(cut) + 1)]
-        )  # type: ignore[arg-type]
+        )
         for i, (name, (cut, source)) in enumerate(edges.items())
     }
 
@@ -188,11 +190,11 @@ def _category_histogram(name: str, table: pl.DataFrame, binning: Binning) -> His
     fixed = binning.fixed(name)
     if fixed is not None and fixed.kind == "category" and fixed.bins is not None:
         bins, source = [b for b in fixed.bins if b != OTHER], "baseline"
-    else:
+    else:  # the most frequent digests, never a value under k
         top = digests.filter(pl.col("n") >= binning.k).sort(["n", "d"], descending=[True, False]).head(TOP)
         bins, source = top["d"].to_list(), "derived"
     counts = dict(zip(digests["d"].to_list(), digests["n"].to_list(), strict=True))
     kept = [counts.get(b, 0) for b in bins]
     return Histogram(
         kind="category", source=source, bins=[*bins, OTHER], counts=[*kept, sum(counts.values()) - sum(kept)]
-    )  # type: ignore[arg-type]
+    )
