@@ -95,3 +95,13 @@ def test_split_runs_are_stable_and_audited(tmp_path: Path, key: str) -> None:
     assert sum(split["rows"].values()) == 4 and split["rows_without_entity"] == 1
     assert sum(split["entities"].values()) == 3
     assert two.record["header"]["key_fingerprint"] is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.text(min_size=1, max_size=6), min_size=1, max_size=40), st.data())
+def test_an_entity_split_ignores_the_rest_of_the_table(ids: set[str], data: st.DataObject) -> None:
+    everyone = sorted(ids)
+    some = data.draw(st.lists(st.sampled_from(everyone), min_size=1, unique=True))
+    full = dict(prepared(pl.DataFrame({"customer_id": everyone}), split=SPLIT).iter_rows())
+    part = dict(prepared(pl.DataFrame({"customer_id": some}), split=SPLIT).iter_rows())
+    assert part == {i: full[i] for i in some}
