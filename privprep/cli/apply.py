@@ -70,3 +70,5 @@ def plan(policy: Path = PolicyArg, input: Path = InputArg) -> None:
         by = col.source + (" (PII detection runs at apply)" if col.name in pending else "")
         table.add_row(col.name, render_dtype(col.dtype), col.action, params, by)
     out.print(table)
+    for line in compiled.prep.describe() if compiled.prep else []:  # row-level steps, before the columns
+        out.print(f"  {line}", highlight=False, markup=False)

@@ -60,6 +60,23 @@ class PrepPlan:
         label = pl.col(self.split.stratify) if self.split.stratify else None
         return with_split(frame, self.split, key, label)
 
+    def describe(self) -> list[str]:
+        """One line per prep step, in the order they run (for ``privprep plan``)."""
+        lines = []
+        if (d := self.dedupe) is not None:
+            near = f", near-duplicates of {', '.join(d.normalize)}" if d.normalize else ""
+            lines.append(f"dedupe on {', '.join(self.subset)}, keep {d.keep}{near}")
+        for name, m in self.labels.items():
+            lines.append(
+                f"label {name}: {len(m.spec.map)} map rule(s) onto {len(m.spec.classes)} classes"
+                f" (taxonomy {m.spec.taxonomy_version}), unknown: {m.spec.unknown}"
+            )
+        if (s := self.split) is not None:
+            shares = ", ".join(f"{n} {f:g}" for n, f in s.fractions.items())
+            strata = f", stratified by {s.stratify}" if s.stratify else ""
+            lines.append(f"split by {s.by} (domain {s.seed_domain}) into column {s.column}: {shares}{strata}")
+        return lines
+
     def schema(self, schema: pl.Schema) -> pl.Schema:
         """The schema the column rules see: label columns become String."""
         return pl.Schema({n: pl.String() if n in self.labels else d for n, d in schema.items()})

@@ -88,3 +88,18 @@ def test_a_label_column_counts_as_named_and_split_needs_the_key() -> None:
     ]
     assert plan.schema["y"] == pl.String  # what the column rules see after mapping
     assert plan.needs_key
+
+
+def test_plan_describes_the_prep_steps() -> None:
+    policy = prep_policy(
+        labels={"y": {"map": {"n": "no"}, "classes": ["yes", "no"], "taxonomy_version": 2}},
+        dedupe={"on": ["id", "y"], "normalize": {"y": ["strip"]}},
+        split={"by": "id", "stratify": "y"},
+    )
+    plan = compile_plan(policy, pl.Schema({"id": pl.Int64, "y": pl.String}))
+    assert plan.prep is not None
+    assert plan.prep.describe() == [
+        "dedupe on id, y, keep first, near-duplicates of y",
+        "label y: 1 map rule(s) onto 2 classes (taxonomy 2), unknown: fail",
+        "split by id (domain split) into column split: train 0.8, validation 0.1, test 0.1, stratified by y",
+    ]
