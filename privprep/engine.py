@@ -131,6 +131,7 @@ def run(
             done(AuditInfo(started_hash=sealed["hash"]))
         dp = None
         try:
+            prep_step(state, plan.prep, source.frame, master, source.path)  # may refuse: before any reserve
             dp = dp_prepare(state, source, master, log)
             table = _execute(state, plan, frame, source, master, header, dp)
             fault_point("finished:before")
@@ -167,7 +168,6 @@ def _execute(
     A scrubbed column that looks for the table's own values gets them here (one read of its
     source columns), and its expression is rebuilt with that dictionary.
     """
-    prep_step(state, plan.prep, source.frame, key, source.path)
     if terms := _scrub_terms(state, plan, source, key):
         staged, outputs = plan.projection(key, terms)
         frame = plan.frame(source.frame, key, staged, outputs)
