@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -11,7 +12,9 @@ from rich.table import Table
 
 from privprep.cli.app import app, out, user_errors
 from privprep.cli.audit import LogOption, _log
-from privprep.drift.model import Comparison
+
+if TYPE_CHECKING:
+    from privprep.drift.model import Comparison
 
 
 @app.command()
