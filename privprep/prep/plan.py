@@ -55,10 +55,8 @@ class PrepPlan:
         frame = self.before_split(frame)
         if self.split is None:
             return frame
-        if key is None:
-            raise ValueError("split needs the master key")  # compile_plan's needs_key made sure of it
         label = pl.col(self.split.stratify) if self.split.stratify else None
-        return with_split(frame, self.split, key, label)
+        return with_split(frame, self.split, split_key(key), label)
 
     def describe(self) -> list[str]:
         """One line per prep step, in the order they run (for ``privprep plan``)."""
@@ -80,6 +78,13 @@ class PrepPlan:
     def schema(self, schema: pl.Schema) -> pl.Schema:
         """The schema the column rules see: label columns become String."""
         return pl.Schema({n: pl.String() if n in self.labels else d for n, d in schema.items()})
+
+
+def split_key(key: MasterKey | None) -> MasterKey:
+    """The key a split hashes with; :attr:`PrepPlan.needs_key` made the engine resolve it."""
+    if key is None:
+        raise ValueError("split needs the master key")
+    return key
 
 
 def prep_problems(policy: Policy) -> list[tuple[tuple[str | int, ...], Problem]]:

@@ -13,8 +13,9 @@ from privprep.keys import MasterKey
 from privprep.policy.model import Policy
 from privprep.prep.dedupe import deduplicate
 from privprep.prep.labels import count_query, label_counts
-from privprep.prep.plan import PrepPlan
+from privprep.prep.plan import PrepPlan, split_key
 from privprep.prep.records import DedupeCounts, LabelCounts, PrepInfo, PrepRecord, SplitCounts
+from privprep.prep.split import with_split
 
 if TYPE_CHECKING:
     from privprep.steps import StepState
@@ -40,12 +41,7 @@ def measure(prep: PrepPlan, frame: pl.LazyFrame, key: MasterKey | None, k: int) 
         queries += count_query(mapping, deduped)
     split = prep.split
     if split is not None:
-        by = pl.col(split.by)
-        queries.append(
-            prep.apply(frame, key)
-            .group_by(split.column)
-            .agg(pl.len().alias("rows"), by.n_unique().alias("ids"))
-        )
+        queries.append(_split_query(prep, frame, deduped, key))
     results = pl.collect_all(queries, engine="streaming")
     rows_in, rows_out = results[0].item(), results[1].item()
     labels: dict[str, LabelCounts] = {}
@@ -65,6 +61,21 @@ def measure(prep: PrepPlan, frame: pl.LazyFrame, key: MasterKey | None, k: int) 
         labels=labels,
         split=_split_counts(prep, results[-1]) if split is not None else None,
     )
+
+
+def _split_query(
+    prep: PrepPlan, frame: pl.LazyFrame, deduped: pl.LazyFrame, key: MasterKey | None
+) -> pl.LazyFrame:
+    """Rows and entities per split; unstratified, each entity is hashed once (not once per row)."""
+    spec = prep.split
+    assert spec is not None
+    if spec.stratify is not None:
+        per_row = prep.apply(frame, key).group_by(spec.column)
+        return per_row.agg(pl.len().alias("rows"), pl.col(spec.by).n_unique().alias("ids"))
+    entities = deduped.group_by(spec.by).agg(pl.len().alias("n"))
+    entities = with_split(entities, spec, split_key(key), None)
+    counted = pl.col(spec.by).is_not_null().sum().alias("ids")
+    return entities.group_by(spec.column).agg(pl.col("n").sum().alias("rows"), counted)
 
 
 def _split_counts(prep: PrepPlan, table: pl.DataFrame) -> SplitCounts:
