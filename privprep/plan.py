@@ -35,7 +35,7 @@ class ColumnPlan:
     name: str
     dtype: pl.DataType
     rule: Any
-    source: str  # policy | rule | unlisted | detected
+    source: str  # policy | rule | unlisted | detected | labels
     entity: str | None = None  # what detection found in it (personal data only)
 
     @property

@@ -43,7 +43,7 @@ class ColumnAction(_Model):
     dtype: str
     action: str
     params: dict[str, Any]
-    source: str = Field(description="policy | rule | unlisted | detected")
+    source: str = Field(description="policy | rule | unlisted | detected | labels")
 
 
 class Header(_Model):
