@@ -41,6 +41,7 @@ from privprep.audit.store import AuditLog
 from privprep.checks import quasi_identifier_warnings
 from privprep.dp.owner import current_owner
 from privprep.dp_steps import dp_prepare, dp_release, ledger_path
+from privprep.drift.step import drift_step
 from privprep.dtypes import render_dtype, render_schema
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import temp_path
@@ -52,6 +53,7 @@ from privprep.locations import audit_log_location
 from privprep.plan import Plan, compile_plan
 from privprep.policy.inputs import InputSpec
 from privprep.policy.model import Policy
+from privprep.prep.step import prep_step
 from privprep.progress import ProgressCallback
 from privprep.recovery import recover
 from privprep.steps import (
@@ -131,7 +133,7 @@ def run(
                 state.warnings.append(UNSIGNED)
             header = _header(run_id, started_at, policy, source, plan, master, data)
             staged, outputs = plan.projection(master)  # every type check, no data read
-            frame = source.frame.with_columns(**staged).select(outputs)
+            frame = plan.frame(source.frame, master, staged, outputs)
             _partition_columns(policy, state.target, frame)
             _stage_files(state, source, key, policy_path, report)
             done(CompileInfo(columns_out=len(outputs), needs_key=plan.needs_key, outputs=len(state.files)))
@@ -141,6 +143,7 @@ def run(
             done(AuditInfo(started_hash=sealed["hash"]))
         dp = None
         try:
+            prep_step(state, plan.prep, source.frame, master, source.path)  # may refuse: before any reserve
             dp = dp_prepare(state, source, master, log)
             table = _execute(state, plan, frame, source, master, header, dp)
             fault_point("finished:before")
@@ -183,7 +186,7 @@ def _execute(
     """
     if terms := _scrub_terms(state, plan, source, key):
         staged, outputs = plan.projection(key, terms)
-        frame = source.frame.with_columns(**staged).select(outputs)
+        frame = plan.frame(source.frame, key, staged, outputs)
     try:
         stage = "scrub" if any(c.action == "scrub" for c in plan.columns) else "write"
         table, written = write_output(state, frame, header, before=source.frame, stage=stage)
@@ -192,6 +195,7 @@ def _execute(
     if terms:  # matches per source column, never a value
         state.scrub = {c: TableScrub.model_validate(t.record()) for c, t in terms.items()}
     profile_step(state, source.frame, written, header.columns)
+    drift_step(state, plan, written, key, source.path)
     if dp is not None:
         dp_release(state, dp, header)
     return table

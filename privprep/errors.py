@@ -23,6 +23,8 @@ class ReasonCode(StrEnum):
     KEY_MISSING = "key_missing"
     UNDECLARED_PII = "undeclared_pii"
     CHECK_FAILED = "check_failed"
+    LABEL_UNKNOWN = "label_unknown"
+    DRIFT_DETECTED = "drift_detected"
     BUDGET_EXCEEDED = "budget_exceeded"
     DP_INVALID = "dp_invalid"
     AUDIT_INVALID = "audit_invalid"
@@ -41,6 +43,8 @@ EXIT_CODES: dict[ReasonCode, int] = {
     ReasonCode.KEY_MISSING: 4,
     ReasonCode.UNDECLARED_PII: 5,
     ReasonCode.CHECK_FAILED: 5,
+    ReasonCode.LABEL_UNKNOWN: 5,
+    ReasonCode.DRIFT_DETECTED: 5,
     ReasonCode.BUDGET_EXCEEDED: 6,
     ReasonCode.DP_INVALID: 2,
     ReasonCode.AUDIT_INVALID: 7,

@@ -14,6 +14,7 @@ from privprep.keys import MasterKey
 from privprep.policy.columns import Drop, Keep
 from privprep.policy.detection import Match
 from privprep.policy.model import Policy
+from privprep.prep.plan import PrepPlan, compile_prep
 from privprep.transforms import Context, build, operator, rule_problems
 
 
@@ -34,7 +35,7 @@ class ColumnPlan:
     name: str
     dtype: pl.DataType
     rule: Any
-    source: str  # policy | rule | unlisted | detected
+    source: str  # policy | rule | unlisted | detected | labels
     entity: str | None = None  # what detection found in it (personal data only)
 
     @property
@@ -52,6 +53,7 @@ class Plan:
     schema: pl.Schema
     columns: list[ColumnPlan]
     warnings: list[str] = field(default_factory=list)
+    prep: PrepPlan | None = None  # dedupe, labels, split: row-level steps before the column rules
 
     @property
     def output_columns(self) -> list[ColumnPlan]:
@@ -62,7 +64,7 @@ class Plan:
         """Whether some output column's operator derives a key (as its registration declares), or DP
         releases will be reserved (their ledger rows are MACed with a derived key)."""
         keyed = any(operator(c.action).needs_key(c.rule) for c in self.output_columns)
-        return keyed or self.policy.aggregates is not None
+        return keyed or self.policy.aggregates is not None or (self.prep is not None and self.prep.needs_key)
 
     @property
     def text_sources(self) -> dict[str, list[ColumnPlan]]:
@@ -87,10 +89,20 @@ class Plan:
             outputs.append(build(col.rule, ctx))
         return staged, outputs
 
+    def frame(
+        self, source: pl.LazyFrame, key: MasterKey | None, staged: dict[str, pl.Expr], outputs: list[pl.Expr]
+    ) -> pl.LazyFrame:
+        """The output frame: the prep steps on ``source``, then the :meth:`projection`'s expressions."""
+        if self.prep is None:
+            return source.with_columns(**staged).select(outputs)
+        prepared = self.prep.apply(source, key).with_columns(**staged)
+        return prepared.select(*outputs, *self.prep.added)
+
 
 def unlisted_columns(policy: Policy, schema: pl.Schema) -> list[str]:
     """Columns the policy does not name and no name rule selects: what detection must look at."""
-    return [c for c in schema if c not in policy.columns and _rule_for(policy, c, None) is None]
+    named = policy.columns.keys() | policy.labels.keys()
+    return [c for c in schema if c not in named and _rule_for(policy, c, None) is None]
 
 
 def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding] | None = None) -> Plan:
@@ -105,6 +117,9 @@ def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding]
         for name in policy.columns
         if name not in schema
     ]
+    prep, prep_found = compile_prep(policy, schema)
+    problems += prep_found
+    schema = prep.schema(schema) if prep is not None else schema
     columns, warnings = [], []
     for name, dtype in schema.items():
         finding = findings.get(name)
@@ -112,6 +127,9 @@ def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding]
         if name in policy.columns:
             columns.append(ColumnPlan(name, dtype, policy.columns[name], "policy", entity))
             problems += _from_columns_problems(name, policy.columns[name], schema)
+            continue
+        if name in policy.labels:  # a label column is named: mapped by the prep step, then kept
+            columns.append(ColumnPlan(name, dtype, Keep(), "labels", entity))
             continue
         rule = _rule_for(policy, name, finding)
         if rule is not None:
@@ -144,7 +162,7 @@ def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding]
     problems += _operator_problems(columns, schema)
     if problems:
         raise _schema_error(problems)
-    return Plan(policy, schema, columns, warnings)
+    return Plan(policy, schema, columns, warnings, prep)
 
 
 def _operator_problems(columns: list[ColumnPlan], schema: pl.Schema) -> list[Problem]:

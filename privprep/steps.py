@@ -34,6 +34,7 @@ from privprep.audit.record import (
 )
 from privprep.detect.report import ScanReport
 from privprep.dp.records import ReleaseRecord
+from privprep.drift.model import DriftSection
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import aside_path, commit, remove_temp, replace, scratch_path
 from privprep.io.fingerprint import data_files, fingerprint_files, sha256_file
@@ -41,6 +42,7 @@ from privprep.io.parquet import output_rows, privprep_metadata, scan_output
 from privprep.io.source import Source
 from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
+from privprep.prep.records import PrepRecord
 from privprep.progress import Progress, ProgressCallback, counting
 
 Stage = Callable[[str], None]
@@ -89,6 +91,8 @@ class StepState:
     scrub: dict[str, TableScrub] | None = None
     checks: Checks | None = None
     profile: Profile | None = None
+    prep: PrepRecord | None = None
+    drift: DriftSection | None = None
     releases: list[ReleaseRecord] = field(default_factory=list)
     released: dict[str, pl.DataFrame] = field(default_factory=dict)
     files: dict[str, Staged] = field(default_factory=dict)
@@ -143,6 +147,8 @@ class StepState:
             releases=self.releases,
             profile=self.profile,
             null_increases=self.null_increases,
+            prep=self.prep,
+            drift=self.drift,
         )
 
     def commit_files(self) -> None:

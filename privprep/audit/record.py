@@ -17,10 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from privprep.audit.chain import digest
 from privprep.detect.report import ScanReport
 from privprep.dp.records import ReleaseRecord
+from privprep.drift.model import DriftInfo, DriftSection
+from privprep.prep.records import PrepInfo, PrepRecord
 
 LIBRARIES = ("polars", "polars-hash", "pyarrow", "faker", "presidio-analyzer", "spacy", "opendp")
 StepName = Literal[
-    "open", "detect", "compile", "audit", "reserve", "transform", "check", "write", "release", "profile"
+    "open", "detect", "compile", "audit", "reserve", "transform", "check", "write", "release", "profile",
+    "prep", "drift",
 ]
 
 
@@ -72,7 +75,7 @@ class ColumnAction(_Model):
     dtype: str
     action: str
     params: dict[str, Any]
-    source: str = Field(description="policy | rule | unlisted | detected")
+    source: str = Field(description="policy | rule | unlisted | detected | labels")
 
 
 class Header(_Model):
@@ -143,12 +146,12 @@ class AuditInfo(_Model):
 
 StepInfo = (
     OpenInfo | DetectInfo | CompileInfo | TransformInfo | CheckInfo | WriteInfo | ReleaseInfo | ProfileInfo
-    | AuditInfo
+    | AuditInfo | PrepInfo | DriftInfo
 )  # fmt: skip
 INFO_TYPES: dict[str, type[_Model]] = {
     "open": OpenInfo, "detect": DetectInfo, "compile": CompileInfo, "transform": TransformInfo,
     "check": CheckInfo, "write": WriteInfo, "release": ReleaseInfo, "profile": ProfileInfo,
-    "audit": AuditInfo,
+    "audit": AuditInfo, "prep": PrepInfo, "drift": DriftInfo,
 }  # fmt: skip
 
 
@@ -231,6 +234,8 @@ class Outcome(_Model):
     releases: list[ReleaseRecord] = Field(default_factory=list)
     profile: Profile | None = None
     null_increases: list[NullIncrease] = Field(default_factory=list)
+    prep: PrepRecord | None = None
+    drift: DriftSection | None = None
 
     @property
     def timings(self) -> dict[str, float]:

@@ -131,6 +131,8 @@ def plan(
         by = col.source + (" (PII detection runs at apply)" if col.name in pending else "")
         table.add_row(col.name, render_dtype(col.dtype), col.action, params, by)
     out.print(table)
+    for line in compiled.prep.describe() if compiled.prep else []:  # row-level steps, before the columns
+        out.print(f"  {line}", highlight=False, markup=False)
 
 
 def _validated(

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from privprep.audit.record import ColumnAction
 from privprep.detect.report import ColumnFinding
 from privprep.dp.records import BudgetSummary
+from privprep.drift.model import Comparison
 from privprep.version import package_version
 
 
@@ -121,7 +122,14 @@ class BudgetJson(Shape):
     datasets: list[BudgetSummary]
 
 
+class DriftJson(Shape):
+    schema_: Literal["privprep.drift/1"] = Field("privprep.drift/1", alias="schema")
+    comparison: Comparison = Field(description="schema changes, per-column PSI and null rates, label shares")
+    drifted: list[str] = Field(description="columns whose PSI or null-rate change is over the limit")
+    problems: list[str] = Field(description="one line per schema change and drifted column (no values)")
+
+
 SHAPES: tuple[type[Shape], ...] = (
-    ScanJson, ValidateJson, PlanJson, AuditListJson, AuditShowJson, AuditVerifyJson, BudgetJson,
+    ScanJson, ValidateJson, PlanJson, AuditListJson, AuditShowJson, AuditVerifyJson, BudgetJson, DriftJson,
 )  # fmt: skip
 """Every ``--json`` document, in the order docs/cli.md lists them."""

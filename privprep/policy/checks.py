@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from privprep.policy.base import Spec
+from privprep.policy.drift import DriftCheck
 
 
 class RiskCheck(Spec):
@@ -70,6 +71,7 @@ class ChecksSpec(Spec):
         "warn", description="when an action nulls more than max_null_increase of a column's values"
     )
     max_null_increase: float = Field(0.01, ge=0, lt=1)
+    drift: DriftCheck | None = None
 
     @property
     def risk(self) -> bool:

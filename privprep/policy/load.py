@@ -148,10 +148,11 @@ def _adapter(key: str) -> TypeAdapter[Any]:
 
 def _operator_problems(policy: Policy, root: yaml.Node | None) -> list[Problem]:
     """Each action's own checks (fake kinds, scrub entities, ...), located in the YAML."""
+    from privprep.prep.plan import prep_problems
     from privprep.transforms import rule_problems  # the operators import the policy models
 
     found = []
-    for loc, problem in rule_problems(policy):
+    for loc, problem in [*rule_problems(policy), *prep_problems(policy)]:
         where, line = _locate(loc, root)
         found.append(_located(where, problem.message, line))
     return found

@@ -13,6 +13,7 @@ from privprep.policy.checks import ChecksSpec
 from privprep.policy.columns import ColumnRule, expand_short_form
 from privprep.policy.detection import DetectSpec, RecognizerSpec, Rule
 from privprep.policy.inputs import InputSpec, OutputSpec
+from privprep.policy.prep import DedupeSpec, LabelSpec, SplitSpec
 
 
 class KeySource(Spec):
@@ -47,6 +48,9 @@ class Policy(Spec):
     allow: list[str] = Field(default_factory=list)
     aggregates: AggregatesSpec | None = None
     checks: ChecksSpec | None = None
+    labels: dict[str, LabelSpec] = Field(default_factory=dict)
+    dedupe: DedupeSpec | None = None
+    split: SplitSpec | None = None
     source_text: str | None = Field(None, exclude=True, repr=False)
 
     @property

@@ -45,10 +45,12 @@ def section(title: str, inner: str, cls: str = "") -> str:
 
 def page(view: RunView) -> str:
     """The whole document."""
+    from privprep.report.ml_html import ml_sections  # it builds on this module's helpers
+
     name = view.policy.get("name") or "policy"
     body = "".join([
         _top(view), _failure(view), _cards(view), _files(view), _risk(view), _columns(view),
-        _releases(view), _warnings(view), _chain(view), _footer(view),
+        ml_sections(view.prep, view.drift), _releases(view), _warnings(view), _chain(view), _footer(view),
     ])  # fmt: skip
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'

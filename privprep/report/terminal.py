@@ -27,6 +27,8 @@ def render_record(record: dict[str, Any], console: Console) -> None:
     for check in view.checks:
         console.print(_check(check))
     console.print(_columns(view))
+    for panel in ml_panels(view):
+        console.print(panel)
     for release in view.releases:
         console.print(_release(release))
     if view.warnings:
@@ -35,6 +37,38 @@ def render_record(record: dict[str, Any], console: Console) -> None:
             console.print(Text("  • ") + Text(warning))
     console.print(Text(view.chain.summary, style="dim"))
     console.print(Text("run `privprep audit verify` to check the whole chain", style="dim"))
+
+
+def ml_panels(view: RunView) -> list[Panel]:
+    """Dedupe, split and label facts (class bars, counts under k hidden) and the drift comparison."""
+    from privprep.report.ml import drift_rows, label_views, prep_facts
+
+    panels = []
+    facts = prep_facts(view.prep)
+    for label in label_views(view.prep):
+        peak = max([n for _, n in label.classes if n is not None] or [1])
+        bars = _table("class", "rows", box=None)
+        for name, n in label.classes:
+            bar = Text("█" * round(BAR_WIDTH * n / peak) or "·", style="cyan") if n is not None else Text("·")
+            bars.add_row(Text(name), bar + Text(f" {fmt.num(n) if n is not None else f'< {label.k}'}"))
+        kv = Table.grid(padding=(0, 2))
+        for key, value in [*label.facts, ("imbalance ratio", label.imbalance)]:
+            kv.add_row(Text(key, style="dim"), Text(value))
+        panels.append(Panel(Group(kv, bars), title=Text(f"label {label.column}"), title_align="left"))
+    if facts:
+        kv = Table.grid(padding=(0, 2))
+        for key, value in facts:
+            kv.add_row(Text(key, style="dim"), Text(value))
+        panels.append(Panel(kv, title="training data", title_align="left"))
+    comparison = view.drift.comparison if view.drift else None
+    if comparison is not None:
+        table = _table("column", "PSI", "null rate before → after", "", box=None)
+        for row in drift_rows(comparison):
+            table.add_row(*(Text(v) for v in row))
+        lines = [Text(line, style="yellow") for line in comparison.problems() if "drifted" not in line]
+        title = Text(f"drift against run {comparison.baseline}")
+        panels.append(Panel(Group(*lines, table), title=title, title_align="left"))
+    return panels
 
 
 def _table(*headers: str, **options: Any) -> Table:

@@ -14,7 +14,9 @@ from pydantic import ValidationError
 from privprep.audit import AuditLog, verify_log
 from privprep.audit.chain import record_hash_ok
 from privprep.audit.record import AuditRecord, ColumnProfile, Header, Outcome
+from privprep.drift.model import DriftSection
 from privprep.errors import ReasonCode, fail
+from privprep.prep.records import PrepRecord
 from privprep.report import fmt
 from privprep.report.releases import ReleaseView, release_views
 from privprep.report.risk import CheckView, check_views
@@ -69,6 +71,8 @@ class RunView:
     versions: dict[str, str]
     chain: ChainView
     detection: dict[str, Any] | None
+    prep: PrepRecord | None = None
+    drift: DriftSection | None = None
 
 
 def parse_record(record: dict[str, Any]) -> tuple[AuditRecord, Outcome]:
@@ -112,6 +116,8 @@ def build_view(record: dict[str, Any], log: AuditLog | None = None) -> RunView:
         versions=dict(header.versions),
         chain=chain,
         detection=result.detection.model_dump(mode="json", exclude={"columns"}) if result.detection else None,
+        prep=result.prep,
+        drift=result.drift,
     )
 
 

@@ -1,0 +1,1 @@
+"""Drift: value-free output profiles with fixed-bin histograms, compared across runs."""
