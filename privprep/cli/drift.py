@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from privprep.drift.model import Comparison
 
 
-@app.command(epilog=epilog("privprep drift 20261201T0900 20261202T0900 --policy policies/customers-ml.yaml --json"))
+@app.command(
+    epilog=epilog("privprep drift 20261201T0900 20261202T0900 --policy policies/customers-ml.yaml --json")
+)
 @user_errors
 def drift(
     run_a: str = typer.Argument(..., help="Baseline run id (a unique prefix is enough)."),
