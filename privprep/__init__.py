@@ -15,6 +15,7 @@ __all__ = [
     "Result",
     "Source",
     "apply",
+    "compile",
     "load_policy",
     "open_source",
     "parse_policy",
@@ -30,3 +31,10 @@ def scan(data, sample: int = 1000, policy: Policy | None = None):  # type: ignor
     from privprep.detect import scan as _scan
 
     return _scan(open_source(data).frame, policy=policy, sample=sample)
+
+
+def compile(policy, *, key=None, schema=None, audit_log=None, flush_seconds=60.0):  # type: ignore[no-untyped-def]
+    """Compile ``policy`` for single records → :class:`privprep.serve.Transformer`; see :mod:`privprep.serve`."""
+    from privprep.serve import compile as _compile
+
+    return _compile(policy, key=key, schema=schema, audit_log=audit_log, flush_seconds=flush_seconds)

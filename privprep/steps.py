@@ -35,7 +35,7 @@ from privprep.dp.records import ReleaseRecord
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import commit, remove_temp, scratch_path
 from privprep.io.parquet import Source, privprep_metadata, sha256_file
-from privprep.plan import unlisted_columns
+from privprep.plan import detection_columns
 from privprep.policy.model import Policy
 
 Stage = Callable[[str], None]
@@ -175,15 +175,9 @@ class StepState:
 
 
 def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
-    """Classify the unlisted columns that would be kept or that entity rules may claim.
-
-    ``None`` when there are none: a policy naming every column never loads the NLP model.
-    """
+    """Classify :func:`~privprep.plan.detection_columns`; ``None`` when there are none."""
     policy = state.policy
-    entity_rules = any(rule.match.entity for rule in policy.rules)
-    if policy.unlisted != "keep" and not entity_rules:
-        return None
-    wanted = unlisted_columns(policy, source.schema)
+    wanted = detection_columns(policy, source.schema)
     if not wanted:
         return None
     from privprep.detect import scan  # heavy import (spaCy): only when detection runs

@@ -12,6 +12,7 @@ from privprep.policy.base import Spec
 from privprep.policy.checks import ChecksSpec
 from privprep.policy.columns import ColumnRule, expand_short_form
 from privprep.policy.detection import DetectSpec, RecognizerSpec, Rule
+from privprep.policy.serve import ServeSpec
 
 
 class KeySource(Spec):
@@ -50,6 +51,7 @@ class Policy(Spec):
     allow: list[str] = Field(default_factory=list)
     aggregates: AggregatesSpec | None = None
     checks: ChecksSpec | None = None
+    serve: ServeSpec | None = None
     source_text: str | None = Field(None, exclude=True, repr=False)
 
     @property
