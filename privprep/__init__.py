@@ -34,7 +34,7 @@ def scan(data, sample: int = 1000, policy: Policy | None = None):  # type: ignor
 
 
 def compile(policy, *, key=None, schema=None, audit_log=None, flush_seconds=60.0):  # type: ignore[no-untyped-def]
-    """Compile ``policy`` for single records → :class:`privprep.serve.Transformer`; see :mod:`privprep.serve`."""
+    """Compile ``policy`` for single records → :class:`privprep.serve.Transformer` (:mod:`privprep.serve`)."""
     from privprep.serve import compile as _compile
 
     return _compile(policy, key=key, schema=schema, audit_log=audit_log, flush_seconds=flush_seconds)

@@ -91,7 +91,8 @@ class Session:
                 self._dirty = False
             header = self.header.model_dump(mode="json", by_alias=True)
             record = {"kind": "serve", "run_id": self.header.run_id, "header": header,
-                      "header_sha256": self.header.sha256, "session": info.model_dump(mode="json")}  # fmt: skip
+                      "header_sha256": self.header.sha256,
+                      "session": info.model_dump(mode="json")}  # fmt: skip
             return self.log.append(record)
 
     def close(self) -> None:

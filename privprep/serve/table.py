@@ -54,6 +54,8 @@ class TablePath:
         terms, _ = collect_terms(self.plan, one.lazy(), self.key)  # type: ignore[arg-type]
         staged: dict[str, pl.Expr] = {}
         plan, sources = self.plan, self.sources
-        exprs = [build(self.aware[n].rule, Context(n, plan.schema, self.key, plan.policy, staged, sources, terms))
-                 for n in names]  # fmt: skip
+        exprs = [
+            build(self.aware[n].rule, Context(n, plan.schema, self.key, plan.policy, staged, sources, terms))
+            for n in names
+        ]
         return one.with_columns(**staged).select(exprs).row(0, named=True)

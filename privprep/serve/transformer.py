@@ -42,7 +42,7 @@ _WHY = {
 
 
 class Transformer:
-    """One compiled policy: ``transform(record)`` / ``transform_batch(records)``; ``close()`` ends the session."""
+    """A compiled policy: ``transform(record)``, ``transform_batch(records)``; ``close()`` ends it."""
 
     def __init__(self, plan: Plan, key: MasterKey | None, session: Session, warnings: list[str]) -> None:
         self.plan, self.session, self.warnings = plan, session, warnings
@@ -198,9 +198,8 @@ def _refuse_table_steps(policy: Policy, schema: pl.Schema) -> None:
         if step not in skip
     ]  # fmt: skip
     if problems:
-        raise PrivprepError(
-            ReasonCode.POLICY_INVALID, f"the policy has {len(problems)} step(s) that need the whole table", problems
-        )
+        message = f"the policy has {len(problems)} step(s) that need the whole table"
+        raise PrivprepError(ReasonCode.POLICY_INVALID, message, problems)
 
 
 def _key(policy: Policy, key: str | bytes | None, needed: bool) -> MasterKey | None:

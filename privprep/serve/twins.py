@@ -131,7 +131,8 @@ def fake_from_hex(digest: str, kind: str, locale: str) -> Any:
     if kind == "address":
         return f"{part('street', 1)}, {part('postcode', 2)} {part('city', 3)}"
     if kind == "email":
-        return f"{part('slug:first_name', 0)}.{part('slug:last_name', 1)}.{digest[40:52]}@{part('email_domain', 2)}"
+        local = f"{part('slug:first_name', 0)}.{part('slug:last_name', 1)}.{digest[40:52]}"
+        return f"{local}@{part('email_domain', 2)}"
     if kind == "username":
         return f"{part('slug:first_name', 0)}{part('slug:last_name', 1)}_{digest[40:52]}"
     if kind == "date_of_birth":

@@ -159,7 +159,8 @@ def _datetime_text(value: dt.datetime) -> str:
 
 def unknown_fields(count: int, known: list[str]) -> RecordError:
     """Unknown names are not quoted: a name sent by a client may itself be a value."""
-    return RecordError(ReasonCode.INPUT_INVALID, f"{count} unknown field(s); the schema has: {', '.join(known)}")
+    message = f"{count} unknown field(s); the schema has: {', '.join(known)}"
+    return RecordError(ReasonCode.INPUT_INVALID, message)
 
 
 def not_a_record() -> RecordError:
