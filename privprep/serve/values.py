@@ -150,7 +150,11 @@ def float_text(value: float) -> str:
     if "e" not in text:
         return text
     mantissa, exponent = text.split("e")
-    return f"{mantissa}e{int(exponent)}"
+    power = int(exponent)
+    if power == -5:  # Polars writes 1e-5 ≤ |x| < 1e-4 in decimal, Python in exponent form
+        sign, digits = ("-", mantissa[1:]) if mantissa.startswith("-") else ("", mantissa)
+        return f"{sign}0.0000{digits.replace('.', '')}"
+    return f"{mantissa}e{power}"
 
 
 def _datetime_text(value: dt.datetime) -> str:
