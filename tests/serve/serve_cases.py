@@ -77,7 +77,10 @@ COLUMNS = {name: rule for name, _, rule, _ in CASES}
 
 
 def rows(max_size: int = 6) -> st.SearchStrategy[list[dict[str, Any]]]:
-    fields = {name: st.none() | (values if values is not None else VALUES[dtype]) for name, dtype, _, values in CASES}
+    fields = {
+        name: st.none() | (values if values is not None else VALUES[dtype])
+        for name, dtype, _, values in CASES
+    }
     return st.lists(st.fixed_dictionaries(fields), min_size=1, max_size=max_size)
 
 

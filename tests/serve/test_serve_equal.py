@@ -14,7 +14,9 @@ import privprep
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> tuple[privprep.Policy, privprep.serve.Transformer, Path]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[privprep.Policy, privprep.serve.Transformer, Path]:
     folder = tmp_path_factory.mktemp("serve")
     policy = make_policy(COLUMNS, unlisted="fail")
     transformer = privprep.compile(policy, key=KEY, schema=SCHEMA, audit_log=folder / "serve.jsonl")

@@ -98,7 +98,11 @@ def test_bad_records_are_refused_without_their_values(tmp_path: Path, record: ob
 
 def test_missing_fields_are_null_and_dropped_columns_absent(tmp_path: Path) -> None:
     with compile_(tmp_path) as t:
-        assert t.transform({"seen": dt.date(2024, 1, 2)}) == {"email": None, "age": None, "seen": dt.date(2024, 1, 2)}
+        assert t.transform({"seen": dt.date(2024, 1, 2)}) == {
+            "email": None,
+            "age": None,
+            "seen": dt.date(2024, 1, 2),
+        }
         batch = t.transform_batch([{"age": 10}, {"age": 70}])
     assert [r["age"] for r in batch] == ["<18", ">=65"]
 
@@ -110,7 +114,9 @@ def test_key_is_required_when_an_operator_is_keyed(tmp_path: Path, no_key: None)
 
 def test_schema_from_a_parquet_file(tmp_path: Path) -> None:
     path = tmp_path / "train.parquet"
-    pl.DataFrame({"email": ["a@example.com"], "age": [30], "seen": [dt.date(2024, 1, 1)], "city": ["x"]}).write_parquet(path)
+    pl.DataFrame(
+        {"email": ["a@example.com"], "age": [30], "seen": [dt.date(2024, 1, 1)], "city": ["x"]}
+    ).write_parquet(path)
     policy = make_policy(COLUMNS)
     with privprep.compile(policy, key=KEY, schema=path, audit_log=tmp_path / "a.jsonl") as t:
         assert t.fields == ["email", "age", "seen", "city"]

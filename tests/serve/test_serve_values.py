@@ -29,7 +29,9 @@ def test_float_text_is_polars_text(values: list[float]) -> None:
     ],
 )
 @given(data=st.data())
-def test_text_twin_is_polars_text(dtype: pl.DataType, strategy: st.SearchStrategy, data: st.DataObject) -> None:
+def test_text_twin_is_polars_text(
+    dtype: pl.DataType, strategy: st.SearchStrategy, data: st.DataObject
+) -> None:
     values = data.draw(st.lists(strategy, min_size=1, max_size=20))
     text = text_twin(dtype)
     assert text is not None
