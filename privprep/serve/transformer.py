@@ -60,6 +60,11 @@ class Transformer:
         self._slow = [n for n, fn in self.twins.items() if fn is None]
         self._order = list(self.twins)
 
+    @property
+    def needs_polars(self) -> bool:
+        """Whether some column is computed by its Polars expression (scrub, Float32, phone fakes...)."""
+        return bool(self._slow)
+
     def transform(self, record: dict[str, Any]) -> dict[str, Any]:
         """The protected form of one record (a field the record leaves out counts as null)."""
         return self.transform_batch([record])[0]
