@@ -37,15 +37,15 @@ for i in range(calls):
     start = time.perf_counter()
     privprep.apply(policy, frame, key=key, audit_log=log)
     times.append(time.perf_counter() - start)
-print(json.dumps({"times": times, "log_bytes": log.stat().st_size}))
+print(json.dumps({"times": times, "log_bytes": log.stat().st_size, "from": privprep.__file__}))
 """
 
 
 def child(root: Path, calls: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(root)}
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(calls), KEY], env=env, capture_output=True, text=True
-    )
+    command = [sys.executable, "-c", CHILD, str(calls), KEY]
+    with tempfile.TemporaryDirectory() as cwd:  # not the checkout: ``-c`` puts the cwd first on sys.path
+        out = subprocess.run(command, env=env, capture_output=True, text=True, cwd=cwd)
     if out.returncode:
         raise SystemExit(out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -69,12 +69,11 @@ def main() -> None:
         first = statistics.median(statistics.median(r["times"][10:110]) for r in runs) * 1e3
         last = statistics.median(statistics.median(r["times"][-100:]) for r in runs) * 1e3
         summary[name] = (first, last)
-        print(f"{name:6} {first:15.1f} {last:14.1f} {runs[0]['log_bytes'] / 1024:9.0f}")
+        print(f"{name:6} {first:15.1f} {last:14.1f} {runs[0]['log_bytes'] / 1024:9.0f}  {runs[0]['from']}")
     if "base" in summary:
         (bf, bl), (tf, tl) = summary["base"], summary["this"]
         print(f"{'ratio base/this':22} first {bf / tf:.2f}×  last {bl / tl:.2f}×")
 
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory():
-        main()
+    main()
