@@ -106,10 +106,15 @@ def _pseudonymize(rule: Any, ctx: Context) -> RowFn | None:
         return None
     digest = hmac_hex(ctx.column_key("pseudonymize", rule.domain))
     length, prefix = rule.length, rule.prefix
+    token: Callable[[str], Any] = {
+        "hex": lambda text: prefix + digest(text)[:length],
+        "binary": lambda text: bytes.fromhex(digest(text)[:length]),
+        "int64": lambda text: int.from_bytes(bytes.fromhex(digest(text)[:16]), "big", signed=True),
+    }[rule.format]
 
     def pseudonymize(row: Row) -> Any:
         value = row[name]
-        return None if value is None else prefix + digest(as_text(value))[:length]
+        return None if value is None else token(as_text(value))
 
     return pseudonymize
 
