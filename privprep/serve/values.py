@@ -76,7 +76,10 @@ def _float(name: str, needs: str) -> Coerce:
         if value is None:
             return None
         if type(value) in (int, float):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:  # an integer beyond any float
+                raise refuse(name, needs) from None
         raise refuse(name, needs)
 
     return coerce

@@ -42,7 +42,7 @@ def test_text_twin_is_polars_text(
     ("dtype", "bad"),
     [(pl.Int64, "12"), (pl.Int64, True), (pl.Int8, 300), (pl.String, 5), (pl.Date, "07/03/1984"),
      (pl.Datetime("us"), "2024-01-01T00:00:00+01:00"), (pl.Boolean, 1), (pl.Float64, "1.5"),
-     (pl.Float32, "secret-value")],
+     (pl.Float32, "secret-value"), (pl.Float64, 10**400)],
 )  # fmt: skip
 def test_refusals_name_the_field_and_dtype_never_the_value(dtype: pl.DataType, bad: object) -> None:
     with pytest.raises(RecordError) as caught:
