@@ -139,6 +139,12 @@ def _client(port: int, stop: float, out: list[float], errors: list[int], start_a
     conn.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def over_http(folder: Path, seconds: float, levels: list[int]) -> dict[str, float]:
     policy = folder / "policy.yaml"
     policy.write_text(POLICY)
@@ -159,14 +165,15 @@ def over_http(folder: Path, seconds: float, levels: list[int]) -> dict[str, floa
                 break
             except OSError:
                 time.sleep(0.05)
-        print(f"\n{'privprep serve over loopback':34} {'p50':>10} {'p99':>10} {'req/s':>10}")
+        heading = f"{'p50':>10} {'p99':>10} {'req/s':>10} {'server cpu/req':>15}"
+        print(f"\n{'privprep serve over loopback':34} {heading}")
         for level in levels:
             lat: list[float] = []
             errors: list[int] = []
             stop = time.perf_counter() + seconds
             threads = [threading.Thread(target=_client, args=(port, stop, lat, errors, k * 1_000_000))
                        for k in range(level)]  # fmt: skip
-            begin = time.perf_counter()
+            begin, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
             for th in threads:
                 th.start()
             for th in threads:
@@ -174,8 +181,9 @@ def over_http(folder: Path, seconds: float, levels: list[int]) -> dict[str, floa
             elapsed = time.perf_counter() - begin
             p50, p99 = percentiles(lat)
             note = f"  ({len(errors)} errors)" if errors else ""
-            rate = len(lat) / elapsed
-            print(f"{f'concurrency {level}':34} {p50 * 1e3:8.2f}ms {p99 * 1e3:8.2f}ms {rate:10.0f}{note}")
+            rate, per_request = len(lat) / elapsed, (cpu_seconds(server.pid) - cpu_before) / max(1, len(lat))
+            line = f"{p50 * 1e3:8.2f}ms {p99 * 1e3:8.2f}ms {rate:10.0f} {per_request * 1e6:13.0f}µs"
+            print(f"{f'concurrency {level}':34} {line}{note}")
             found[f"serve_c{level}_p99_ms"] = p99 * 1e3
     finally:
         server.terminate()
