@@ -134,3 +134,9 @@ def test_cli_serves_and_closes_its_session_on_sigterm(tmp_path: Path) -> None:
     assert b"maria" not in stderr
     sessions = [r["session"] for r in records(log)]
     assert sessions[-1]["closed"] and sessions[-1]["records"] == 1
+
+
+def test_other_routes(client) -> None:  # type: ignore[no-untyped-def]
+    http, _ = client
+    assert http.call("GET", "/transform")[0] == 405
+    assert http.call("GET", "/nowhere")[0] == 404
