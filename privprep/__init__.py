@@ -42,6 +42,7 @@ __all__ = [
     "Source",
     "__version__",
     "apply",
+    "compile",
     "load_policy",
     "open_input",
     "parse_policy",
@@ -80,3 +81,10 @@ def scan(data, sample: int = 1000, policy: Policy | None = None, input_spec=None
     columns = len(source.schema)
     on_column = (lambda n: progress(Progress("scan", n, columns, "columns"))) if progress else None
     return _scan(source.frame, policy=policy, sample=sample, on_column=on_column)
+
+
+def compile(policy, *, key=None, schema=None, audit_log=None, flush_seconds=60.0):  # type: ignore[no-untyped-def]
+    """Compile ``policy`` for single records → :class:`privprep.serve.Transformer` (:mod:`privprep.serve`)."""
+    from privprep.serve import compile as _compile
+
+    return _compile(policy, key=key, schema=schema, audit_log=audit_log, flush_seconds=flush_seconds)

@@ -70,6 +70,7 @@ def _root(secret: bytes) -> bytes:
     return hashlib.scrypt(secret, salt=b"privprep/v1/stretch", n=2**15, r=8, p=1, maxmem=64 * 2**20, dklen=32)
 
 
+@functools.lru_cache(maxsize=8)
 def key_bits(secret: bytes) -> float:
     """Estimated guessing entropy in bits: zxcvbn's log2(guesses) over the first 64 characters.
 

@@ -105,6 +105,17 @@ def unlisted_columns(policy: Policy, schema: pl.Schema) -> list[str]:
     return [c for c in schema if c not in named and _rule_for(policy, c, None) is None]
 
 
+def detection_columns(policy: Policy, schema: pl.Schema) -> list[str]:
+    """The unlisted columns a run classifies: those kept as is or that entity rules may claim.
+
+    Empty when there are none: a policy naming every column never loads the NLP model.
+    """
+    entity_rules = any(rule.match.entity for rule in policy.rules)
+    if policy.unlisted != "keep" and not entity_rules:
+        return []
+    return unlisted_columns(policy, schema)
+
+
 def compile_plan(policy: Policy, schema: pl.Schema, findings: dict[str, Finding] | None = None) -> Plan:
     """Decide every column's rule and check its dtype; all problems are reported together."""
     findings = findings or {}

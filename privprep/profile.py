@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from typing import Any
 
@@ -43,17 +45,17 @@ def profile_frame(frame: pl.LazyFrame, max_rows: int = PROFILE_ROWS) -> dict[str
             "distinct": row[f"d{i}"],
         }
         if name in lengths:
-            stats["length"] = [_nearest(lengths[name], q) for q in LENGTH_QUANTILES]
+            stats["length"] = _quantiles(lengths[name])
         columns[name] = stats
     return {"rows": rows, "row_limit": max_rows, "columns": columns}
 
 
-def _nearest(histogram: pl.DataFrame, q: float) -> float | None:
-    """Polars' ``quantile(q, "nearest")`` of the non-null values a ``(v, n)`` histogram counts."""
+def _quantiles(histogram: pl.DataFrame) -> list[float | None]:
+    """Polars' ``quantile(q, "nearest")`` for each of :data:`LENGTH_QUANTILES`, of the non-null
+    values a ``(v, n)`` histogram counts (one sort; the histogram has one row per distinct length)."""
     counts = histogram.drop_nulls("v").sort("v")
-    total = counts["n"].sum()
-    if not total:
-        return None
-    target = math.floor((total - 1) * q + 0.5)  # Rust's round(): half away from zero
-    position = counts["n"].cum_sum().search_sorted(target, side="right")
-    return float(counts["v"][position])
+    values, ends = counts["v"].to_list(), list(itertools.accumulate(counts["n"].to_list()))
+    if not ends:
+        return [None] * len(LENGTH_QUANTILES)
+    positions = [math.floor((ends[-1] - 1) * q + 0.5) for q in LENGTH_QUANTILES]  # Rust's round()
+    return [float(values[bisect.bisect_right(ends, at)]) for at in positions]

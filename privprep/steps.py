@@ -40,7 +40,7 @@ from privprep.io.atomic import aside_path, commit, remove_temp, replace, scratch
 from privprep.io.fingerprint import data_files, fingerprint_files, sha256_file
 from privprep.io.parquet import output_rows, privprep_metadata, scan_output
 from privprep.io.source import Source
-from privprep.plan import unlisted_columns
+from privprep.plan import detection_columns
 from privprep.policy.model import Policy
 from privprep.prep.records import PrepRecord
 from privprep.progress import Progress, ProgressCallback, counting
@@ -191,15 +191,9 @@ class StepState:
 
 
 def detect_findings(state: StepState, source: Source) -> dict[str, Any] | None:
-    """Classify the unlisted columns that would be kept or that entity rules may claim.
-
-    ``None`` when there are none: a policy naming every column never loads the NLP model.
-    """
+    """Classify :func:`~privprep.plan.detection_columns`; ``None`` when there are none."""
     policy = state.policy
-    entity_rules = any(rule.match.entity for rule in policy.rules)
-    if policy.unlisted != "keep" and not entity_rules:
-        return None
-    wanted = unlisted_columns(policy, source.schema)
+    wanted = detection_columns(policy, source.schema)
     if not wanted:
         return None
     from privprep.detect import scan  # heavy import (spaCy): only when detection runs

@@ -7,6 +7,7 @@ output is written or any budget released, and a ``finished`` record with the out
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata as md
 import uuid
 from datetime import UTC, datetime
@@ -292,6 +293,12 @@ def now() -> str:
 
 
 def versions() -> dict[str, str]:
+    """privprep's and its libraries' versions (looked up once per process: installs do not change)."""
+    return dict(_versions())
+
+
+@functools.cache
+def _versions() -> dict[str, str]:
     found = {"privprep": _version("privprep")}
     found.update({name: _version(name) for name in LIBRARIES})
     return found

@@ -50,15 +50,33 @@ class Run:
         return self.finished or self.started or {}
 
 
-def group_runs(records: list[dict[str, Any]]) -> dict[str, Run]:
-    """Run id → its records, in the order the runs first appear (``recovery`` records belong to none)."""
-    runs: dict[str, Run] = {}
+def group_runs(records: list[dict[str, Any]], runs: dict[str, Run] | None = None) -> dict[str, Run]:
+    """Run id → its records, in the order the runs first appear (``recovery`` records belong to none).
+
+    With ``runs``, the records are added to those already grouped.
+    """
+    runs = {} if runs is None else runs
     for record in records:
         what = kind(record)
         if what in ("started", "finished"):
             run = str(record.get("run_id"))
             runs[run] = replace(runs.get(run, Run()), **{what: record})
     return runs
+
+
+@dataclass
+class _Read:
+    """How far this process has read a log: its file identity, the end of the complete lines read,
+    the bytes just before that end (to notice a replaced file) and the runs grouped so far."""
+
+    identity: tuple[int, int]
+    offset: int
+    before: bytes
+    lines: int
+    runs: dict[str, Run]
+
+
+_READ: dict[Path, _Read] = {}
 
 
 def kind(record: dict[str, Any]) -> str | None:
@@ -140,8 +158,38 @@ class AuditLog:
         return TornTail(offset, len(rest), hashlib.sha256(rest).hexdigest()) if rest.strip() else None
 
     def runs(self) -> dict[str, Run]:
-        """Every run in the log with its ``started`` and ``finished`` records (see :func:`group_runs`)."""
-        return group_runs(self.records())
+        """Every run in the log with its ``started`` and ``finished`` records (see :func:`group_runs`).
+
+        Incremental within a process: only the lines appended since the last call are parsed (the
+        log is append-only; a file replaced or cut shorter is read again from the start). Verification
+        never relies on this: it reads every record (:meth:`records`).
+        """
+        path = self.path.absolute()
+        try:
+            with self.path.open("rb") as fh:
+                stat = os.fstat(fh.fileno())
+                seen = _READ.get(path)
+                if seen is not None and not _continues(fh, seen, (stat.st_dev, stat.st_ino), stat.st_size):
+                    seen = None
+                start = seen.offset if seen is not None else 0
+                fh.seek(start)
+                data = fh.read()
+        except FileNotFoundError:
+            _READ.pop(path, None)
+            return {}
+        except OSError as exc:
+            message = f"cannot read audit log {self.path}: {exc.strerror}"
+            raise fail(ReasonCode.AUDIT_INVALID, message) from None
+        complete = data[: data.rfind(b"\n") + 1]
+        lines = complete.split(b"\n")[:-1] if complete else []
+        first = seen.lines if seen is not None else 0
+        new = [self._parse(line, first + n) for n, line in enumerate(lines, start=1) if line.strip()]
+        runs = group_runs(new, dict(seen.runs) if seen is not None else None)
+        end = start + len(complete)
+        if end:
+            before = (seen.before if seen is not None else b"") + complete
+            _READ[path] = _Read((stat.st_dev, stat.st_ino), end, before[-64:], first + len(lines), runs)
+        return dict(runs)
 
     def find(self, run_id: str) -> dict[str, Any]:
         """The record of ``run_id`` (a unique prefix is enough): its ``finished`` one if it has one."""
@@ -205,6 +253,14 @@ class AuditLog:
 
     def _io_error(self, exc: OSError) -> PrivprepError:
         return fail(ReasonCode.OUTPUT_FAILED, f"cannot append to audit log {self.path}: {exc.strerror}")
+
+
+def _continues(fh: IO[bytes], seen: _Read, identity: tuple[int, int], size: int) -> bool:
+    """Whether the open log is the one ``seen`` read, grown only at its end since."""
+    if identity != seen.identity or size < seen.offset:
+        return False
+    fh.seek(seen.offset - len(seen.before))
+    return fh.read(len(seen.before)) == seen.before
 
 
 def _write(fh: IO[bytes], record: dict[str, Any]) -> None:

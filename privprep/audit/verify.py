@@ -12,7 +12,7 @@ from privprep.audit.chain import GENESIS, digest, record_hash_ok
 from privprep.audit.sign import signature_problem
 from privprep.audit.store import AuditLog, TornTail, kind
 
-KINDS = ("started", "finished", "recovery")
+KINDS = ("started", "finished", "recovery", "serve")
 
 
 @dataclass
@@ -92,7 +92,7 @@ def _check_chain(
             result.problems.append(
                 f"{at}: does not link to the record before it (a record was deleted, inserted or reordered)"
             )
-        if what in ("started", "finished"):
+        if what in ("started", "finished", "serve"):
             header = record.get("header")
             if record.get("header_sha256") != digest(header):
                 result.problems.append(f"{at}: its header does not match its header_sha256 (edited)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from typing import NoReturn
 
-from privprep.cli import apply, audit, budget, detect, drift, report  # noqa: F401  (registers commands)
+from privprep.cli import apply, audit, budget, detect, drift, report, serve  # noqa: F401  (registers commands)
 from privprep.cli.app import app
 
 

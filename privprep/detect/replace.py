@@ -37,7 +37,9 @@ def replacer(plan: Any, column: Any, key: MasterKey) -> Replace:
             frame = values.to_frame(source.name)
             ctx = Context(source.name, frame.schema, key, plan.policy, {})
             expr = build(source.rule, ctx)
-            return frame.with_columns(**ctx.staged).select(expr.cast(pl.String)).to_series()
+            binary = getattr(source.rule, "format", None) == "binary"  # a token's text: its hex
+            text = expr.bin.encode("hex") if binary else expr.cast(pl.String)
+            return frame.with_columns(**ctx.staged).select(text).to_series()
         own = Context(column.name, plan.schema, key, plan.policy)
         text = values.cast(pl.String)
         if rule.with_ == "fake" and entity in ENTITY_FAKES:

@@ -10,6 +10,7 @@ policy defines custom entities (a deny list can match any word).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 
@@ -34,12 +35,7 @@ def needs_ner(texts: pl.Series) -> pl.Series:
     That is: a capitalized word that is not a stop word and not a common English word
     opening a sentence ("Issue resolved."), or a known first name in lower case.
     """
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    gaz = gazetteer()
-    stop = pl.Series(sorted(w for w in STOP_WORDS if w.isalpha()), dtype=pl.String).implode()
-    common = pl.Series(sorted(gaz.common), dtype=pl.String).implode()
-    first = pl.Series(sorted(gaz.first - gaz.common), dtype=pl.String).implode()
+    stop, common, first = _ner_words()
     low = texts.str.to_lowercase()
     frame = pl.DataFrame({
         "caps": texts.str.extract_all(r"\b\p{Lu}[\p{L}'-]*").list.eval(pl.element().str.to_lowercase()),
@@ -56,6 +52,18 @@ def needs_ner(texts: pl.Series) -> pl.Series:
         named=pl.col("words").list.eval(pl.element().is_in(first)).list.any(),
     )
     return (out["capital"] | out["named"]).fill_null(False)
+
+
+@functools.cache
+def _ner_words() -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Stop words, common words and first names for :func:`needs_ner` (sorted once per process)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    gaz = gazetteer()
+    stop = pl.Series(sorted(w for w in STOP_WORDS if w.isalpha()), dtype=pl.String).implode()
+    common = pl.Series(sorted(gaz.common), dtype=pl.String).implode()
+    first = pl.Series(sorted(gaz.first - gaz.common), dtype=pl.String).implode()
+    return stop, common, first
 
 
 def pattern_shares(

@@ -14,6 +14,7 @@ from privprep.policy.columns import ColumnRule, expand_short_form
 from privprep.policy.detection import DetectSpec, RecognizerSpec, Rule
 from privprep.policy.inputs import InputSpec, OutputSpec
 from privprep.policy.prep import DedupeSpec, LabelSpec, SplitSpec
+from privprep.policy.serve import ServeSpec
 
 
 class KeySource(Spec):
@@ -51,6 +52,7 @@ class Policy(Spec):
     labels: dict[str, LabelSpec] = Field(default_factory=dict)
     dedupe: DedupeSpec | None = None
     split: SplitSpec | None = None
+    serve: ServeSpec | None = None
     source_text: str | None = Field(None, exclude=True, repr=False)
 
     @property

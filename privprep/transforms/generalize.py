@@ -45,12 +45,16 @@ def _fmt(edge: float) -> str:
     return str(int(edge)) if float(edge).is_integer() else str(edge)
 
 
-def _bin_labels(expr: pl.Expr, bins: list[float]) -> pl.Expr:
+def bin_labels(bins: list[float]) -> list[str]:
     """Half-open interval labels: ``<0``, ``[0, 18)``, ..., ``>=65``."""
     labels = [f"<{_fmt(bins[0])}"]
     labels += [f"[{_fmt(lo)}, {_fmt(hi)})" for lo, hi in itertools.pairwise(bins)]
     labels.append(f">={_fmt(bins[-1])}")
-    return expr.cut(bins, labels=labels, left_closed=True).cast(pl.String)
+    return labels
+
+
+def _bin_labels(expr: pl.Expr, bins: list[float]) -> pl.Expr:
+    return expr.cut(bins, labels=bin_labels(bins), left_closed=True).cast(pl.String)
 
 
 def _round_down(expr: pl.Expr, rule: Generalize, ctx: Context) -> pl.Expr:

@@ -9,9 +9,19 @@ from privprep.transforms.keyed import SCALAR, hmac_hex
 from privprep.transforms.registry import Context, register
 
 
-def pseudonym_expr(expr: pl.Expr, key_hex: str, length: int = 32, prefix: str = "") -> pl.Expr:
-    """``prefix`` + the first ``length`` hex characters of HMAC(key, value); nulls stay null."""
-    token = hmac_hex(expr, key_hex).str.slice(0, length)
+def pseudonym_expr(
+    expr: pl.Expr, key_hex: str, length: int = 32, prefix: str = "", format: str = "hex"
+) -> pl.Expr:
+    """``prefix`` + the first ``length`` hex characters of HMAC(key, value); nulls stay null.
+
+    ``format="binary"``: those characters' bytes; ``"int64"``: the first 16 as a signed 64-bit integer.
+    """
+    digest = hmac_hex(expr, key_hex)
+    if format == "int64":
+        return digest.str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64).reinterpret(signed=True)
+    token = digest.str.slice(0, length)
+    if format == "binary":
+        return token.str.decode("hex")
     return pl.concat_str([pl.lit(prefix), token]) if prefix else token
 
 
@@ -22,4 +32,5 @@ def pseudonym_values(values: pl.Series, key_hex: str, length: int = 32, prefix: 
 
 @register("pseudonymize", rule=Pseudonymize, keyed=True, dtypes=SCALAR)
 def pseudonymize(expr: pl.Expr, rule: Pseudonymize, ctx: Context) -> pl.Expr:
-    return pseudonym_expr(expr, ctx.column_key("pseudonymize", rule.domain), rule.length, rule.prefix)
+    key_hex = ctx.column_key("pseudonymize", rule.domain)
+    return pseudonym_expr(expr, key_hex, rule.length, rule.prefix, rule.format)

@@ -70,7 +70,7 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         ("secret", "drop", "policy"),
         ("age", "generalize", "policy"),
     ]
-    assert header["columns"][0]["params"] == {"domain": None, "length": 16, "prefix": ""}
+    assert header["columns"][0]["params"] == {"domain": None, "length": 16, "prefix": "", "format": "hex"}
     assert outcome["status"] == "success" and outcome["reason_code"] is None and outcome["message"] is None
     out = result.output_path
     assert outcome["output"] == {
