@@ -164,6 +164,11 @@ class Ledger:
         seal = self._writer()
         with self._transaction() as conn:
             rows = [read_row(conn, "spends", i) for i in ids]
+            if not all(rows):  # the file was deleted or replaced while the run held reservations
+                raise fail(
+                    ReasonCode.AUDIT_INVALID,
+                    f"the budget ledger {self.path} lost spend rows this run reserved (deleted or replaced)",
+                )
             for row in rows:
                 for old, new, note in moves:
                     if row["state"] == old:

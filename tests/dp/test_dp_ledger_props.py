@@ -58,7 +58,10 @@ def _tamper(path: Path, kind: str, audited: bool) -> bool:
         path.unlink()
         return True
     with closing(sqlite3.connect(path)) as conn:
-        conn.execute(TAMPERS[kind])
+        try:
+            conn.execute(TAMPERS[kind])
+        except sqlite3.OperationalError:  # a file a refused run left without tables: nothing to edit
+            return False
         conn.commit()
         return conn.total_changes > 0
 
