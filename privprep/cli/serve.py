@@ -7,10 +7,11 @@ from pathlib import Path
 import typer
 
 from privprep.cli.app import app, err, user_errors
+from privprep.cli.help import epilog
 from privprep.errors import ReasonCode, fail
 
 
-@app.command()
+@app.command(epilog=epilog("PRIVPREP_KEY=... privprep serve policies/customers.yaml --port 8080"))
 @user_errors
 def serve(
     policy: Path = typer.Argument(..., help="Policy file."),
