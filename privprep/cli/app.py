@@ -73,7 +73,7 @@ def _options(
         False, "--version", is_eager=True, callback=_print_version, help="Print the version and exit."
     ),
 ) -> None:
-    """Turn raw tables into training-ready Parquet that is safe to share, and prove what was done."""
+    """Options of ``privprep`` itself (the app's ``help`` is what ``--help`` shows)."""
 
 
 def user_errors(fn: F) -> F:

@@ -42,7 +42,7 @@ def scan(
     if as_json:
         from privprep.cli.shapes import ScanJson
 
-        ScanJson(input=str(input), **report.to_json_dict()).emit()
+        ScanJson(**report.to_json_dict()).emit()  # no path: a file name can be data
         return
     from privprep.detect.render import render_scan
 

@@ -32,7 +32,6 @@ class Shape(BaseModel):
 
 class ScanJson(Shape):
     schema_: Literal["privprep.scan/1"] = Field("privprep.scan/1", alias="schema")
-    input: str
     rows_sampled: int
     ner: bool = Field(description="whether spaCy NER ran (else patterns and lists only)")
     columns: list[ColumnFinding]

@@ -28,9 +28,9 @@ from privprep.dp.owner import Owner, current_owner
 from privprep.dp.seal import ACTIVE, LedgerSeal, exact, now, read_row
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.keys import MasterKey
-from privprep.locations import LEDGER_NAME as LEDGER_NAME
 from privprep.policy.aggregates import AggregatesSpec, Budget
 
+LEDGER_NAME = locations.LEDGER_NAME
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS budgets (

@@ -13,6 +13,11 @@ import pytest
 from core_helpers import KEY, ROOT
 from typer.testing import CliRunner
 
+try:
+    import jsonschema
+except ImportError:  # optional: the pydantic models are the reference
+    jsonschema = None
+
 import privprep
 from privprep.cli import app
 from privprep.cli.shapes import (
@@ -61,6 +66,8 @@ def emitted(shape: type[S], *args: str | Path, code: int = 0) -> S:
     assert result.exit_code == code, result.output
     [line] = result.stdout.splitlines()
     document = shape.model_validate_json(line)
+    if jsonschema is not None:  # the published JSON Schema accepts it too
+        jsonschema.validate(json.loads(line), shape.model_json_schema(by_alias=True, mode="serialization"))
     assert json.loads(line)["schema"] == shape.model_fields["schema_"].default
     assert document.privprep_version == privprep.__version__
     return document

@@ -9,10 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
+from core_helpers import KEY
 from rich.panel import Panel
 from rich.table import Table
 
+import privprep
 from privprep.cli.app import UNWRAPPED, console
 
 HEAVY = ["pandas", "polars", "pyarrow", "presidio_analyzer", "spacy", "opendp", "faker"]
@@ -53,6 +56,19 @@ def test_a_piped_error_is_one_line_however_long(tmp_path: Path) -> None:
     assert proc.returncode == 7
     [line] = proc.stderr.splitlines()
     assert len(line) > 250 and line.startswith(f"error (audit_invalid): no audit log at {log}; looked there")
+
+
+@pytest.mark.slow  # a second interpreter start-up
+def test_a_piped_audit_list_shows_whole_run_ids(tmp_path: Path) -> None:
+    policy = privprep.parse_policy(
+        "version: 1\nname: a-policy-with-a-long-name\ncolumns: {id: pseudonymize}\n"
+    )
+    log = tmp_path / "audit.jsonl"
+    runs = [privprep.apply(policy, pl.DataFrame({"id": ["a"]}), key=KEY, audit_log=log) for _ in range(2)]
+    proc = _run("-m", "privprep", "audit", "list", "--log", str(log), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "…" not in proc.stdout and all(run.run_id in proc.stdout for run in runs)
+    assert proc.stdout.count("a-policy-with-a-long-name") == 2
 
 
 @pytest.mark.parametrize("stderr", [False, True])
