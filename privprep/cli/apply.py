@@ -121,7 +121,8 @@ def plan(
             )
             for c in compiled.columns
         ]  # fmt: skip
-        PlanJson(policy=loaded.name, input=str(input), columns=columns).emit()
+        steps = compiled.prep.describe() if compiled.prep else []
+        PlanJson(policy=loaded.name, input=str(input), columns=columns, steps=steps).emit()
         return
     from rich.table import Table
 

@@ -65,6 +65,9 @@ class PlanJson(Shape):
     policy: str = Field(description="the policy's name")
     input: str
     columns: list[PlanColumnJson]
+    steps: list[str] = Field(
+        default_factory=list, description="the training-data steps (dedupe, labels, split), in run order"
+    )
 
 
 class RunRowJson(BaseModel):
