@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -17,6 +17,7 @@ from privprep.audit.record import (
     CheckInfo,
     Checks,
     DetectInfo,
+    EngineInfo,
     FileInfo,
     Header,
     Outcome,
@@ -31,12 +32,16 @@ from privprep.audit.record import (
     now,
 )
 from privprep.detect.report import ScanReport
+from privprep.digest import path_digest
 from privprep.dp.records import ReleaseRecord
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.atomic import commit, remove_temp, scratch_path
 from privprep.io.parquet import Source, privprep_metadata, sha256_file
 from privprep.plan import unlisted_columns
 from privprep.policy.model import Policy
+
+if TYPE_CHECKING:
+    from privprep.checks import CheckOutcome
 
 Stage = Callable[[str], None]
 FAULT_ENV = "PRIVPREP_FAULT"
@@ -90,6 +95,7 @@ class StepState:
     output: FileInfo | None = None
     failure: tuple[str, str] | None = None
     failed_step: StepName | None = None
+    engine: EngineInfo = field(default_factory=lambda: EngineInfo(name="polars", version=pl.__version__))
 
     @contextmanager
     def step(self, name: StepName) -> Iterator[Callable[[StepInfo], None]]:
@@ -133,6 +139,7 @@ class StepState:
             checks=self.checks,
             releases=self.releases,
             profile=self.profile,
+            engine=self.engine,
         )
 
     def commit_files(self) -> None:
@@ -243,7 +250,9 @@ def write_output(
                 os.replace(scratch, tmp)
                 done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
     rows = pq.read_metadata(tmp).num_rows
-    state.output = FileInfo(path=str(state.target.absolute()), sha256=sha256_file(tmp), rows=rows)
+    state.output = FileInfo(
+        path=str(state.target.absolute()), sha256=sha256_file(tmp), rows=rows, digest=path_digest(tmp)
+    )
     return None, pl.scan_parquet(tmp)
 
 
@@ -251,6 +260,12 @@ def apply_checks(
     state: StepState, frame: pl.LazyFrame, before: pl.LazyFrame | None = None
 ) -> pl.LazyFrame | None:
     """Run the policy's risk checks; returns the frame minus suppressed rows, if any were."""
+    outcome = check_step(state, frame, before)
+    return outcome.suppress(frame) if outcome.suppress is not None else None
+
+
+def check_step(state: StepState, frame: pl.LazyFrame, before: pl.LazyFrame | None = None) -> CheckOutcome:
+    """The ``check`` step: measure, record and decide (the Spark engine broadcasts the decision)."""
     from privprep.checks import run_checks
 
     with state.step("check") as done:
@@ -264,7 +279,7 @@ def apply_checks(
         state.warnings.extend(outcome.warnings)
         c = state.checks
         done(CheckInfo(passed=c.passed, rows_checked=c.rows_checked, rows_suppressed=c.rows_suppressed))
-    return outcome.suppress(frame) if outcome.suppress is not None else None
+    return outcome
 
 
 def profile_step(state: StepState, before: pl.LazyFrame, after: pl.LazyFrame) -> None:

@@ -33,6 +33,15 @@ class FileInfo(_Model):
     sha256: str | None
     rows: int | None
     schema_: dict[str, str] | None = Field(None, alias="schema")
+    digest: str | None = Field(None, description="order-independent content digest (privprep.digest)")
+
+
+class EngineInfo(_Model):
+    """Which engine ran the plan: ``polars`` (one process) or ``spark`` (with its version, partitions)."""
+
+    name: Literal["polars", "spark"]
+    version: str
+    partitions: int | None = None
 
 
 class ColumnAction(_Model):
@@ -197,6 +206,7 @@ class Outcome(_Model):
     checks: Checks | None = None
     releases: list[ReleaseRecord] = Field(default_factory=list)
     profile: Profile | None = None
+    engine: EngineInfo | None = None
 
     @property
     def timings(self) -> dict[str, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,9 @@ def scratch_path(tmp: Path) -> Path:
 def remove_temp(tmp: Path) -> None:
     """Delete ``tmp`` and its scratch twin if they exist (their folder may not)."""
     for path in (tmp, scratch_path(tmp)):
+        if path.is_dir() and not path.is_symlink():  # a staged folder (the Spark engine's part files)
+            shutil.rmtree(path, ignore_errors=True)
+            continue
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             path.unlink()
 
@@ -52,7 +56,16 @@ def atomic_target(target: Path) -> Iterator[Path]:
 
 
 def commit(tmp: Path, target: Path) -> None:
-    """fsync ``tmp`` and rename it onto ``target`` (for writes staged across several steps)."""
+    """fsync ``tmp`` and rename it onto ``target`` (for writes staged across several steps).
+
+    A staged folder replaces an earlier folder at ``target``: the old one is renamed aside first
+    and deleted after, so ``target`` is always one complete output (absent only in between).
+    """
     fsync_path(tmp)
+    old = target.with_name(f"{tmp.name[:-4]}.old.tmp") if tmp.is_dir() and target.is_dir() else None
+    if old is not None:
+        os.replace(target, old)
     os.replace(tmp, target)
     fsync_path(target.parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,55 @@
+"""Writing on Spark: part files into the run's staging folder, and the content digest of what landed.
+
+The folder is the run's temp path (named in its ``started`` record); the engine renames it onto
+the output path only after the ``finished`` record is appended, so a failed job leaves nothing
+there. The digest is computed by Spark from the written files (per batch, summed on the driver),
+with the same function the single-machine engine and ``audit verify`` use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pyarrow as pa
+
+from privprep.digest import Partial, partial
+from privprep.errors import ReasonCode, fail
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+PARTIAL_SCHEMA = "rows long, low long, high long"
+
+
+def _partials(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    total = Partial()
+    for batch in batches:
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        total += partial(frame)
+    yield pa.RecordBatch.from_pydict({"rows": [total.rows], "low": [total.low], "high": [total.high]})
+
+
+def folder_partial(df: DataFrame) -> Partial:
+    """The digest sums of ``df``'s rows, computed on the executors (one line per task)."""
+    total = Partial()
+    for row in df.mapInArrow(_partials, PARTIAL_SCHEMA).collect():
+        total += Partial(row["rows"], row["low"], row["high"])
+    return total
+
+
+def write_staged(frame: DataFrame, tmp: Path) -> tuple[list[Path], Partial]:
+    """Write ``frame`` as Parquet part files into the folder ``tmp``; returns them and their digest sums."""
+    try:
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(ReasonCode.OUTPUT_FAILED, f"cannot create the folder of {tmp}: {exc.strerror}") from None
+    frame.write.mode("errorifexists").parquet(str(tmp))
+    for checksum in tmp.glob(".*.crc"):  # Hadoop's local checksums: other readers trip over them
+        checksum.unlink()
+    parts = sorted(tmp.glob("*.parquet"))
+    total = folder_partial(frame.sparkSession.read.parquet(str(tmp))) if parts else Partial()
+    return parts, total
