@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -17,6 +18,11 @@ PolicyArg = typer.Argument(..., help="Policy YAML file.", exists=False)
 InputArg = typer.Argument(..., help="Input Parquet file.")
 
 
+class Engine(StrEnum):
+    polars = "polars"
+    spark = "spark"
+
+
 @app.command()
 @user_errors
 def apply(
@@ -25,13 +31,20 @@ def apply(
     output: Path | None = typer.Option(None, "-o", "--output", help="Output Parquet path."),
     audit_log: Path | None = typer.Option(None, "--audit-log", help="Audit log (JSON Lines)."),
     report: Path | None = typer.Option(None, "--report", help="Also write an HTML run report."),
+    engine: Engine = typer.Option(Engine.polars, "--engine", help="One process, or Spark (privprep[spark])."),
+    master: str = typer.Option("local[2]", "--master", help="Spark master URL (with --engine spark)."),
 ) -> None:
     """Apply POLICY to INPUT and write audited, privacy-safe Parquet."""
     with err.status("starting", spinner="dots") as status:
-        result = privprep.apply(
-            policy, input, output, audit_log=audit_log,
-            on_stage=lambda stage: status.update(f"{stage}..."), report=report,
-        )  # fmt: skip
+        if engine is Engine.spark:
+            from privprep.spark.cli import apply_spark
+
+            result = apply_spark(policy, input, output, audit_log, master, status.update)
+        else:
+            result = privprep.apply(
+                policy, input, output, audit_log=audit_log,
+                on_stage=lambda stage: status.update(f"{stage}..."), report=report,
+            )  # fmt: skip
     outcome = result.record["result"]
     rows = (outcome.get("output") or {}).get("rows")
     out.print(f"[green]✓[/] run {result.run_id}: wrote {result.output_path} ({rows} rows)")
