@@ -79,6 +79,10 @@ class SparkResult:
     audit_log: Path
     releases: dict[str, pl.DataFrame] = dataclasses.field(default_factory=dict)
 
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.record["result"]["warnings"])
+
 
 def run(
     policy: Policy,
