@@ -34,6 +34,7 @@ def spark(event_log: Path) -> Iterator[Any]:
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.eventLog.enabled", "true")
         .config("spark.eventLog.dir", str(event_log))
+        .config("spark.eventLog.compress", "false")  # the key-leak test reads it as text
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")

@@ -56,3 +56,17 @@ def test_written_outputs_have_the_same_digest_and_verify(
     assert on_spark.record["result"]["output"]["rows"] == every_dtype().height
     assert verify_log(AuditLog(tmp_path / "audit.jsonl")).ok
     assert [r["kind"] for r in records(tmp_path / "audit.jsonl")] == ["started", "finished"] * 2
+
+
+def test_verify_finds_a_changed_row_in_a_spark_output_folder(
+    spark: Any, every_dtype_file: Path, tmp_path: Path
+) -> None:
+    policy = make_policy({"id": "pseudonymize", "name": "keep"}, unlisted="drop")
+    log, out = tmp_path / "audit.jsonl", tmp_path / "out.parquet"
+    privprep.spark.apply(policy, spark.read.parquet(str(every_dtype_file)), out, KEY, audit_log=log)
+    assert verify_log(AuditLog(log)).ok
+    part = sorted(out.glob("*.parquet"))[0]
+    table = pl.read_parquet(part)
+    table.with_columns(pl.col("name").reverse()).write_parquet(part)  # same values, other rows
+    problems = verify_log(AuditLog(log)).problems
+    assert len(problems) == 1 and "content digest does not match" in problems[0]
