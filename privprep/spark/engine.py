@@ -10,6 +10,7 @@ expressions per Arrow batch (:mod:`privprep.spark.batches`); global steps are tw
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,10 +119,8 @@ def run(
                 source = _open(df, path)
                 done(OpenInfo(rows=source.rows, columns=len(source.schema)))
             sample = policy.detect.sample if policy.detect else 1000
-            deferred = pl.defer(
-                lambda: sample_source(df, source.schema, source.rows or 0, sample).frame.collect(),
-                schema=source.schema,
-            )
+            drawn = functools.cache(lambda: sample_source(df, source.schema, source.rows or 0, sample))
+            deferred = pl.defer(lambda: drawn().frame.collect(), schema=source.schema)  # drawn if needed
             findings = detect_findings(state, dataclasses.replace(source, frame=deferred))
             with state.step("compile") as done:
                 if policy.aggregates is not None:
@@ -214,6 +213,6 @@ def _execute(
         done(WriteInfo(files=len(parts), rows=total.rows))
     where = str(state.target.absolute())
     state.output = FileInfo(path=where, sha256=None, rows=total.rows, digest=total.text)
-    head = pl.defer(lambda: to_polars(df.limit(PROFILE_ROWS), source.schema), schema=source.schema)
+    head = to_polars(df.limit(PROFILE_ROWS), source.schema).lazy()  # the rows profile_frame reads
     profile_step(state, head, pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=out_schema))
     return frame
