@@ -9,12 +9,11 @@ deleted. Runs whose process still lives (same host, same pid and start time) are
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 from privprep.audit.store import AuditLog
 from privprep.dp.owner import Owner
-from privprep.io.atomic import remove_temp, scratch_path
+from privprep.io.atomic import commit, remove_temp, scratch_path
 
 
 def recover(log: AuditLog) -> list[str]:
@@ -40,7 +39,7 @@ def _exists(tmp: Path) -> bool:
 def _settle(tmp: Path, target: Path, committed: bool) -> list[str]:
     if committed and tmp.exists():
         with contextlib.suppress(FileNotFoundError):  # another run may be recovering it right now
-            os.replace(tmp, target)
+            commit(tmp, target)  # a staged folder (Spark) replaces an older output folder too
             return [f"renamed {tmp} to {target} (its run had finished)"]
     remove_temp(tmp)
     return [f"deleted {tmp} (its run failed or died unfinished)"]

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pyarrow as pa
 
+from privprep.digest import Partial, partial
+
 if TYPE_CHECKING:
-    from pyspark import Broadcast
+    from pyspark import Accumulator, Broadcast
     from pyspark.sql import DataFrame
 
 Suppress = Callable[[pl.LazyFrame], pl.LazyFrame]
@@ -47,16 +49,27 @@ class BatchPlan:
             out = self.suppress(out)
         return out.collect()
 
-    def arrow(self, batch: pa.RecordBatch) -> list[pa.RecordBatch]:
-        return self.frame(batch).to_arrow().cast(self.target).to_batches()
-
 
 def output_schema(schema: pl.Schema, staged: dict[str, pl.Expr], outputs: list[pl.Expr]) -> pl.Schema:
     """The dtypes the projection produces (resolved on an empty frame: no data read)."""
     return pl.LazyFrame(schema=schema).with_columns(**staged).select(outputs).collect_schema()
 
 
-def _runner(handle: Broadcast[bytes]) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+class ByPartition:
+    """Accumulator param (pyspark's ``AccumulatorParam`` protocol): digest sums keyed by partition,
+    so a retried task sets its partition's sums again, never adds them twice."""
+
+    def zero(self, value: dict[int, Partial]) -> dict[int, Partial]:
+        return {}
+
+    def addInPlace(self, left: dict[int, Partial], right: dict[int, Partial]) -> dict[int, Partial]:
+        left.update(right)
+        return left
+
+
+def _runner(
+    handle: Broadcast[bytes], digests: Accumulator[dict[int, Partial]] | None
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """The function a task runs; its closure is the broadcast handle and a random token naming it."""
     token = uuid.uuid4().hex
 
@@ -64,14 +77,27 @@ def _runner(handle: Broadcast[bytes]) -> Callable[[Iterator[pa.RecordBatch]], It
         plan = _LOADED.get(token)
         if plan is None:
             plan = _LOADED[token] = pickle.loads(handle.value)
+        total = Partial()
         for batch in batches:
-            yield from plan.arrow(batch)
+            frame = plan.frame(batch)
+            if digests is not None:
+                total += partial(frame)
+            yield from frame.to_arrow().cast(plan.target).to_batches()
+        if digests is not None:  # the whole partition went through: its sums, once per partition
+            from pyspark import TaskContext
+
+            digests.add({TaskContext.get().partitionId(): total})  # type: ignore[union-attr]
 
     run.__name__ = run.__qualname__ = "privprep_batches"  # what explain() and the UI show
     return run
 
 
-def map_batches(df: DataFrame, plan: BatchPlan, spark_schema: Any) -> tuple[DataFrame, Broadcast[bytes]]:
-    """``df`` through ``plan`` on the executors; returns the frame and the broadcast (to destroy later)."""
+def map_batches(
+    df: DataFrame, plan: BatchPlan, spark_schema: Any, digests: Accumulator[dict[int, Partial]] | None = None
+) -> tuple[DataFrame, Broadcast[bytes]]:
+    """``df`` through ``plan`` on the executors; returns the frame and the broadcast (to destroy later).
+
+    ``digests`` (an accumulator of :class:`ByPartition`) collects each partition's digest sums.
+    """
     handle = df.sparkSession.sparkContext.broadcast(pickle.dumps(plan))
-    return df.mapInArrow(_runner(handle), spark_schema), handle
+    return df.mapInArrow(_runner(handle, digests), spark_schema), handle

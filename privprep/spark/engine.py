@@ -51,12 +51,12 @@ from privprep.plan import Plan, compile_plan
 from privprep.policy.model import Policy
 from privprep.profile import PROFILE_ROWS
 from privprep.recovery import recover
-from privprep.spark.batches import BatchPlan, map_batches, output_schema
+from privprep.spark.batches import BatchPlan, ByPartition, map_batches, output_schema
 from privprep.spark.schema import arrow_schema, polars_schema, spark_schema
 from privprep.spark.session import require_pyspark, settings
 from privprep.spark.stages import cells, check_columns, distinct_values, sample_source, to_polars
 from privprep.spark.write import write_staged
-from privprep.steps import Stage, StepState, check_step, detect_findings, profile_step
+from privprep.steps import Stage, StepState, check_step, detect_findings, fault_point, profile_step
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -147,7 +147,9 @@ def run(
             try:
                 batches = _batch_plan(state, plan, df, source, master, spark_out)
                 frame = _execute(state, df, source, batches, spark_out)
+                fault_point("finished:before")
                 record = _append(log, assemble(header, state.outcome()))
+                fault_point("finished:after")
             except BaseException:
                 state.discard_temp_files()
                 raise
@@ -202,14 +204,15 @@ def _execute(
             cells(df, before, source.schema) if before else None,
         )
         batches = dataclasses.replace(batches, suppress=outcome.suppress)
-    frame, _ = map_batches(df, batches, spark_out)
+    digests = df.sparkSession.sparkContext.accumulator({}, ByPartition()) if state.target else None
+    frame, _ = map_batches(df, batches, spark_out, digests)
     if state.target is None:
         with state.step("transform") as done:
             done(TransformInfo(rows=None))
         return frame
     tmp = state.temp_for("output")
     with state.step("write") as done:
-        parts, total = write_staged(frame, tmp)
+        parts, total = write_staged(frame, tmp, digests)
         done(WriteInfo(files=len(parts), rows=total.rows))
     where = str(state.target.absolute())
     state.output = FileInfo(path=where, sha256=None, rows=total.rows, digest=total.text)
