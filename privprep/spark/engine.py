@@ -34,18 +34,16 @@ from privprep.audit.sign import Signer
 from privprep.audit.store import AuditLog
 from privprep.checks import quasi_identifier_warnings
 from privprep.engine import (
-    DEBUG,
     UNSIGNED,
     _append,
-    _append_failure,
     _audit_path,
-    _failure,
     _header,
     _intent,
     _master,
     _stage_files,
+    record_failure,
 )
-from privprep.errors import PrivprepError, ReasonCode, fail
+from privprep.errors import ReasonCode, fail
 from privprep.io.parquet import Source, sha256_file
 from privprep.plan import Plan, compile_plan
 from privprep.policy.model import Policy
@@ -155,10 +153,8 @@ def run(
                 raise
             state.commit_files()
     except BaseException as exc:
-        state.failure = _failure(exc)
-        _append_failure(log, header, state)
-        if isinstance(exc, Exception) and not isinstance(exc, PrivprepError) and not DEBUG:
-            raise PrivprepError(ReasonCode.INTERNAL, state.failure[1]) from None
+        if (shown := record_failure(log, header, state, exc)) is not exc:
+            raise shown from None
         raise
     if target is not None:
         frame = df.sparkSession.read.parquet(str(target))
