@@ -6,6 +6,7 @@ The master is ``local[2,4]``: two threads, like ``local[2]``, but a failed task 
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +14,24 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("pyspark", reason="the Spark engine's tests need pyspark (pip install 'privprep[spark]')")
-if shutil.which("java") is None:
-    pytest.skip("the Spark engine's tests need Java 17", allow_module_level=True)
+HERE = Path(__file__).parent
+
+
+def _missing() -> str | None:
+    if importlib.util.find_spec("pyspark") is None:
+        return "the Spark engine's tests need pyspark (pip install 'privprep[spark]')"
+    if shutil.which("java") is None:
+        return "the Spark engine's tests need Java 17"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip every test of this folder, cleanly, where pyspark or Java is missing."""
+    if (reason := _missing()) is None:
+        return
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
