@@ -119,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         sides: dict[str, Callable[[], Any]] = {
             "spark copy": lambda: df.write.parquet(str(out("copy"))),
             "spark identity": lambda: df.mapInArrow(identity, df.schema).write.parquet(str(out("identity"))),
-            "privprep spark": lambda: records.append(spark_run(policy, df, output=out("spark"), key=KEY,
-                                                               audit_log=work / "audit.jsonl").record),
+            "privprep spark": lambda: records.append(spark_run(  # input_path: as the CLI passes it
+                policy, df, output=out("spark"), key=KEY, audit_log=work / "audit.jsonl", input_path=folder
+            ).record),
             "privprep polars": lambda: privprep.apply(policy, src, out("polars"), KEY,
                                                       audit_log=work / "audit.jsonl"),
         }  # fmt: skip

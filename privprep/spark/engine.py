@@ -168,6 +168,21 @@ def _open(df: DataFrame, path: Path | None) -> Source:
     return Source(pl.LazyFrame(schema=schema), schema, path, df.count(), sha)
 
 
+def _input_head(df: DataFrame, source: Source) -> pl.LazyFrame:
+    """The input rows the profile reads: straight from the input file when Polars reads it with the
+    schema Spark does (the CLI's case), else the first rows through Spark (collected once)."""
+    path = source.path
+    files = [path] if path is not None and path.is_file() else sorted(path.glob("*.parquet")) if path else []
+    if files:
+        try:
+            frame = pl.scan_parquet(files)
+            if frame.collect_schema() == source.schema:
+                return frame
+        except (pl.exceptions.PolarsError, OSError):
+            pass  # not a layout Polars reads alike: through Spark
+    return to_polars(df.limit(PROFILE_ROWS), source.schema).lazy()
+
+
 def _batch_plan(
     state: StepState, plan: Plan, df: DataFrame, source: Source, master: Any, spark_out: Any
 ) -> BatchPlan:
@@ -212,6 +227,6 @@ def _execute(
         done(WriteInfo(files=len(parts), rows=total.rows))
     where = str(state.target.absolute())
     state.output = FileInfo(path=where, sha256=None, rows=total.rows, digest=total.text)
-    head = to_polars(df.limit(PROFILE_ROWS), source.schema).lazy()  # the rows profile_frame reads
-    profile_step(state, head, pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=out_schema))
+    written = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=out_schema)
+    profile_step(state, _input_head(df, source), written)
     return frame
