@@ -31,7 +31,7 @@ def apply(
     output: Path | None = typer.Option(None, "-o", "--output", help="Output Parquet path."),
     audit_log: Path | None = typer.Option(None, "--audit-log", help="Audit log (JSON Lines)."),
     report: Path | None = typer.Option(None, "--report", help="Also write an HTML run report."),
-    engine: Engine = typer.Option(Engine.polars, "--engine", help="One process, or Spark (privprep[spark])."),
+    engine: Engine = typer.Option(Engine.polars, "--engine", help="One process, or Apache Spark."),
     master: str = typer.Option("local[2]", "--master", help="Spark master URL (with --engine spark)."),
 ) -> None:
     """Apply POLICY to INPUT and write audited, privacy-safe Parquet."""
