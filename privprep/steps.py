@@ -18,9 +18,9 @@ from privprep.audit.record import (
     Checks,
     DetectInfo,
     EngineInfo,
-    FileInfo,
     Header,
     Outcome,
+    OutputInfo,
     Profile,
     ProfileInfo,
     StepInfo,
@@ -92,7 +92,7 @@ class StepState:
     released: dict[str, pl.DataFrame] = field(default_factory=dict)
     files: dict[str, Staged] = field(default_factory=dict)
     audit_head: str = ""  # the hash of this run's started record: an output proves the log reached it
-    output: FileInfo | None = None
+    output: OutputInfo | None = None
     failure: tuple[str, str] | None = None
     failed_step: StepName | None = None
     engine: EngineInfo = field(default_factory=lambda: EngineInfo(name="polars", version=pl.__version__))
@@ -250,7 +250,7 @@ def write_output(
                 os.replace(scratch, tmp)
                 done(WriteInfo(files=1, rows=pq.read_metadata(tmp).num_rows))
     rows = pq.read_metadata(tmp).num_rows
-    state.output = FileInfo(
+    state.output = OutputInfo(
         path=str(state.target.absolute()), sha256=sha256_file(tmp), rows=rows, digest=path_digest(tmp)
     )
     return None, pl.scan_parquet(tmp)

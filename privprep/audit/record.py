@@ -33,7 +33,12 @@ class FileInfo(_Model):
     sha256: str | None
     rows: int | None
     schema_: dict[str, str] | None = Field(None, alias="schema")
-    digest: str | None = Field(None, description="order-independent content digest (privprep.digest)")
+
+
+class OutputInfo(FileInfo):
+    """The written output: its file facts plus its order-independent content digest (privprep.digest)."""
+
+    digest: str | None = None
 
 
 class EngineInfo(_Model):
@@ -198,7 +203,7 @@ class Outcome(_Model):
     message: str | None = None
     failed_step: StepName | None = None
     finished_at: str
-    output: FileInfo | None = None
+    output: OutputInfo | None = None
     warnings: list[str] = Field(default_factory=list)
     steps: list[StepRecord] = Field(default_factory=list)
     detection: ScanReport | None = None

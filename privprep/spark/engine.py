@@ -21,8 +21,8 @@ from privprep.audit.record import (
     AuditInfo,
     CompileInfo,
     EngineInfo,
-    FileInfo,
     OpenInfo,
+    OutputInfo,
     TransformInfo,
     WriteInfo,
     assemble,
@@ -226,7 +226,7 @@ def _execute(
         parts, total = write_staged(frame, tmp, digests)
         done(WriteInfo(files=len(parts), rows=total.rows))
     where = str(state.target.absolute())
-    state.output = FileInfo(path=where, sha256=None, rows=total.rows, digest=total.text)
+    state.output = OutputInfo(path=where, sha256=None, rows=total.rows, digest=total.text)
     written = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=out_schema)
     profile_step(state, _input_head(df, source), written)
     return frame
