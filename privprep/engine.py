@@ -156,11 +156,8 @@ def run(
             raise
         state.commit_files()
     except BaseException as exc:
-        state.failure = _failure(exc)
-        _append_failure(log, header, state)
-        if isinstance(exc, Exception) and not isinstance(exc, PrivprepError) and not DEBUG:
-            # Library messages can quote data values: keep only the type (PRIVPREP_DEBUG=1 keeps all).
-            raise PrivprepError(ReasonCode.INTERNAL, state.failure[1]) from None
+        if (shown := record_failure(log, header, state, exc)) is not exc:
+            raise shown from None
         raise
     frame_out = table
     if source.pandas is not None and table is not None:
@@ -260,6 +257,17 @@ def _append(log: AuditLog, record: dict[str, Any]) -> dict[str, Any]:
     except OSError as exc:
         message = f"cannot append to audit log {log.path}: {exc.strerror}"
         raise fail(ReasonCode.OUTPUT_FAILED, message) from None
+
+
+def record_failure(log: AuditLog, header: Header, state: StepState, exc: BaseException) -> BaseException:
+    """Append the failed run's record; returns what the caller raises (``exc``, or for a library's
+    exception an INTERNAL error with its type only: library messages can quote data values;
+    PRIVPREP_DEBUG=1 keeps them)."""
+    state.failure = _failure(exc)
+    _append_failure(log, header, state)
+    if isinstance(exc, Exception) and not isinstance(exc, PrivprepError) and not DEBUG:
+        return PrivprepError(ReasonCode.INTERNAL, state.failure[1])
+    return exc
 
 
 def _append_failure(log: AuditLog, header: Header, state: StepState) -> None:

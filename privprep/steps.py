@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -17,11 +17,12 @@ from privprep.audit.record import (
     Checks,
     ColumnAction,
     DetectInfo,
+    EngineInfo,
     FileEntry,
-    FileInfo,
     Header,
     NullIncrease,
     Outcome,
+    OutputInfo,
     Profile,
     ProfileInfo,
     StepInfo,
@@ -33,6 +34,7 @@ from privprep.audit.record import (
     now,
 )
 from privprep.detect.report import ScanReport
+from privprep.digest import path_digest
 from privprep.dp.records import ReleaseRecord
 from privprep.drift.model import DriftSection
 from privprep.errors import PrivprepError, ReasonCode, fail
@@ -44,6 +46,9 @@ from privprep.plan import detection_columns
 from privprep.policy.model import Policy
 from privprep.prep.records import PrepRecord
 from privprep.progress import Progress, ProgressCallback, counting
+
+if TYPE_CHECKING:
+    from privprep.checks import CheckOutcome
 
 Stage = Callable[[str], None]
 FAULT_ENV = "PRIVPREP_FAULT"
@@ -97,10 +102,11 @@ class StepState:
     released: dict[str, pl.DataFrame] = field(default_factory=dict)
     files: dict[str, Staged] = field(default_factory=dict)
     audit_head: str = ""  # the hash of this run's started record: an output proves the log reached it
-    output: FileInfo | None = None
+    output: OutputInfo | None = None
     null_increases: list[NullIncrease] = field(default_factory=list)
     failure: tuple[str, str] | None = None
     failed_step: StepName | None = None
+    engine: EngineInfo = field(default_factory=lambda: EngineInfo(name="polars", version=pl.__version__))
 
     @contextmanager
     def step(self, name: StepName) -> Iterator[Callable[[StepInfo], None]]:
@@ -149,6 +155,7 @@ class StepState:
             null_increases=self.null_increases,
             prep=self.prep,
             drift=self.drift,
+            engine=self.engine,
         )
 
     def commit_files(self) -> None:
@@ -273,7 +280,7 @@ def write_output(
                 sink(state, kept, scratch, header)
                 replace(scratch, tmp, aside_path(tmp))
                 done(_written(tmp))
-    state.output = _output_info(state.target, tmp)
+    state.output = output_info(state.target, tmp)
     return None, scan_output(tmp)
 
 
@@ -285,20 +292,27 @@ def _written(tmp: Path) -> WriteInfo:
     return WriteInfo(files=len(data_files(tmp)) if tmp.is_dir() else 1, rows=output_rows(tmp))
 
 
-def _output_info(target: Path, tmp: Path) -> FileInfo:
-    """The output's fingerprint: a file's SHA-256, or a dataset folder's file list and digest."""
-    path, rows = str(target.absolute()), output_rows(tmp)
+def output_info(target: Path, tmp: Path, content: str | None = None) -> OutputInfo:
+    """The output's fingerprint: a file's SHA-256, or a dataset folder's file list and set digest,
+    with the order-independent content digest (computed here unless the engine summed it already)."""
+    path, rows, content = str(target.absolute()), output_rows(tmp), content or path_digest(tmp)
     if not tmp.is_dir():
-        return FileInfo(path=path, sha256=sha256_file(tmp), rows=rows, format="parquet")
+        return OutputInfo(path=path, sha256=sha256_file(tmp), rows=rows, format="parquet", digest=content)
     shown, digest = fingerprint_files(tmp, data_files(tmp))
     files = [FileEntry(path=f.path, size=f.size, sha256=f.sha256) for f in shown]
-    return FileInfo(path=path, sha256=digest, rows=rows, format="parquet", files=files)
+    return OutputInfo(path=path, sha256=digest, rows=rows, format="parquet", files=files, digest=content)
 
 
 def apply_checks(
     state: StepState, frame: pl.LazyFrame, before: pl.LazyFrame | None = None
 ) -> pl.LazyFrame | None:
     """Run the policy's risk checks; returns the frame minus suppressed rows, if any were."""
+    outcome = check_step(state, frame, before)
+    return outcome.suppress(frame) if outcome.suppress is not None else None
+
+
+def check_step(state: StepState, frame: pl.LazyFrame, before: pl.LazyFrame | None = None) -> CheckOutcome:
+    """The ``check`` step: measure, record and decide (the Spark engine broadcasts the decision)."""
     from privprep.checks import run_checks
 
     with state.step("check") as done:
@@ -312,7 +326,7 @@ def apply_checks(
         state.warnings.extend(outcome.warnings)
         c = state.checks
         done(CheckInfo(passed=c.passed, rows_checked=c.rows_checked, rows_suppressed=c.rows_suppressed))
-    return outcome.suppress(frame) if outcome.suppress is not None else None
+    return outcome
 
 
 def profile_step(

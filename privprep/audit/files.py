@@ -24,6 +24,7 @@ class Named:
     number: int
     what: str  # "output" | "DP release"
     sha256: str | None
+    digest: str | None = None  # content digest (privprep.digest); the only check of a folder output
 
 
 @dataclass
@@ -82,7 +83,8 @@ def _collect(records: list[dict[str, Any]], result: Verification) -> Runs:
             if path in runs.latest:
                 old = runs.latest[path]
                 result.notes.append(f"record {old.number}: {old.what} {path} was overwritten by a later run")
-            runs.latest[path] = Named(number, label, sha if isinstance(sha, str) else None)
+            digest = info.get("digest") if isinstance(info.get("digest"), str) else None
+            runs.latest[path] = Named(number, label, sha if isinstance(sha, str) else None, digest)
             runs.shas.setdefault(run, set()).add(str(sha))
     return runs
 
@@ -90,6 +92,8 @@ def _collect(records: list[dict[str, Any]], result: Verification) -> Runs:
 def _check_named(path: Path, named: Named, tmp: Path | None, result: Verification) -> bool:
     """The file against its record (``tmp``: its run's temp file for it); ``True`` when it matches."""
     at = f"record {named.number}: {named.what} {path}"
+    if named.digest is not None and path.is_dir():
+        return _check_digest(at, path, named, result)
     found = file_sha256(path)
     if found is None and tmp is not None and file_sha256(tmp) == named.sha256:
         result.notes.append(
@@ -106,6 +110,21 @@ def _check_named(path: Path, named: Named, tmp: Path | None, result: Verificatio
     if found != named.sha256:
         result.problems.append(f"{at} was modified after the run")
         return False
+    return _check_digest(at, path, named, result)
+
+
+def _check_digest(at: str, path: Path, named: Named, result: Verification) -> bool:
+    """The content digest recomputed from the file (or folder of part files) against its record."""
+    if named.digest is not None:
+        from privprep.digest import path_digest
+
+        try:
+            found = path_digest(path)
+        except Exception:  # unreadable Parquet: its content cannot match
+            found = None
+        if found != named.digest:
+            result.problems.append(f"{at}: its content digest does not match the record (modified)")
+            return False
     if named.what == "output":
         result.outputs_checked += 1
     else:

@@ -71,6 +71,20 @@ class NullIncrease(_Model):
     share: float = Field(description="nulls_added / non_null_input, over the profiled rows")
 
 
+class OutputInfo(FileInfo):
+    """The written output: its file facts plus its order-independent content digest (privprep.digest)."""
+
+    digest: str | None = None
+
+
+class EngineInfo(_Model):
+    """Which engine ran the plan: ``polars`` (one process) or ``spark`` (with its version, partitions)."""
+
+    name: Literal["polars", "spark"]
+    version: str
+    partitions: int | None = None
+
+
 class ColumnAction(_Model):
     name: str
     dtype: str
@@ -226,7 +240,7 @@ class Outcome(_Model):
     message: str | None = None
     failed_step: StepName | None = None
     finished_at: str
-    output: FileInfo | None = None
+    output: OutputInfo | None = None
     warnings: list[str] = Field(default_factory=list)
     steps: list[StepRecord] = Field(default_factory=list)
     detection: ScanReport | None = None
@@ -237,6 +251,7 @@ class Outcome(_Model):
     null_increases: list[NullIncrease] = Field(default_factory=list)
     prep: PrepRecord | None = None
     drift: DriftSection | None = None
+    engine: EngineInfo | None = None
 
     @property
     def timings(self) -> dict[str, float]:

@@ -17,6 +17,8 @@ from typing import Any
 import polars as pl
 
 SIZE = "__privprep_size"
+ROWS = "__privprep_rows"
+"""A pre-aggregated frame (one line per distinct row, e.g. from a Spark group-by) counts its rows here."""
 DIVERSITY = "__privprep_diversity"
 SIZE_EDGES = (1, 2, 3, 4, 5, 10, 20, 50, 100)
 """Class-size histogram buckets: 1, 2, 3, 4, 5-9, 10-19, 20-49, 50-99, 100+."""
@@ -50,11 +52,15 @@ class Criterion:
 
 
 def class_table(frame: pl.LazyFrame, qis: Sequence[str], sensitive: str | None) -> pl.LazyFrame:
-    """One row per class: its key, its size and (with ``sensitive``) its diversity."""
+    """One row per class: its key, its size and (with ``sensitive``) its diversity.
+
+    A frame with a :data:`ROWS` column is pre-aggregated: each line counts as that many rows.
+    """
+    size = pl.col(ROWS).sum() if ROWS in frame.collect_schema() else pl.len()
     if sensitive is None:
-        return frame.group_by(qis).agg(pl.len().alias(SIZE))
+        return frame.group_by(qis).agg(size.alias(SIZE))
     # Two plain group-bys stream; n_unique inside a group-by would not.
-    cells = frame.group_by([*qis, sensitive]).agg(pl.len().alias(SIZE))
+    cells = frame.group_by([*qis, sensitive]).agg(size.alias(SIZE))
     return cells.group_by(qis).agg(pl.col(SIZE).sum(), pl.col(sensitive).is_not_null().sum().alias(DIVERSITY))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -16,6 +17,11 @@ InputArg = typer.Argument(
     None, help="Input: Parquet, CSV, TSV, NDJSON, JSON, Arrow IPC file, folder or glob, Delta table"
     " (omit it when the policy's input: names a DuckDB query).",
 )  # fmt: skip
+
+
+class Engine(StrEnum):
+    polars = "polars"
+    spark = "spark"
 
 
 @app.command(
@@ -37,6 +43,8 @@ def apply(
     csv_null: list[str] | None = opt.Nulls,
     csv_infer_schema_length: int | None = opt.InferRows,
     quiet: bool = opt.Quiet,
+    engine: Engine = typer.Option(Engine.polars, "--engine", help="One process, or Apache Spark."),
+    master: str = typer.Option("local[2]", "--master", help="Spark master URL (with --engine spark)."),
 ) -> None:
     """Apply POLICY to INPUT and write audited, privacy-safe Parquet."""
     import privprep
@@ -45,11 +53,17 @@ def apply(
     options = opt.input_options(
         format, csv_separator, csv_encoding, csv_no_header, csv_null, csv_infer_schema_length
     )
-    with ProgressView(err, quiet) as progress:
-        result = privprep.apply(
-            policy, input, output, audit_log=audit_log, report=report, input_options=options,
-            progress=progress,
-        )  # fmt: skip
+    if engine is Engine.spark:
+        from privprep.spark.cli import apply_spark
+
+        with err.status("starting", spinner="dots") as status:
+            result = apply_spark(policy, input, output, audit_log, master, status.update, options)
+    else:
+        with ProgressView(err, quiet) as progress:
+            result = privprep.apply(
+                policy, input, output, audit_log=audit_log, report=report, input_options=options,
+                progress=progress,
+            )  # fmt: skip
     outcome = result.record["result"]
     rows = (outcome.get("output") or {}).get("rows")
     out.print(f"[green]✓[/] run {result.run_id}: wrote {result.output_path} ({rows} rows)")

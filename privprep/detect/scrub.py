@@ -87,6 +87,13 @@ class Scrubber:
         self.cache: dict[str, str] = {}
         self.lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (shipped to Spark executors) without its lock and cache; each copy starts empty."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("cache", "lock")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, cache={}, lock=threading.Lock())
+
     def __call__(self, column: pl.Series) -> pl.Series:
         """Scrubbed texts; a struct (text + sampled source columns) also finds the batch's own values."""
         own = None

@@ -97,6 +97,13 @@ class Terms:
     base: int = 0  # first placeholder: 0 for the table's dictionary, OWN_BASE for a batch's own rows
     own_rows: Any = None  # sampled sources only: values of a batch's rows → their Terms
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (shipped to Spark executors) without its lock."""
+        return {k: v for k, v in self.__dict__.items() if k != "lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, lock=threading.Lock())
+
     @property
     def _placeholders(self) -> re.Pattern[str]:
         first = PLACEHOLDER + self.base

@@ -88,7 +88,11 @@ def atomic_target(target: Path) -> Iterator[Path]:
 
 
 def commit(tmp: Path, target: Path) -> None:
-    """fsync ``tmp`` and rename it onto ``target`` (for writes staged across several steps)."""
+    """fsync ``tmp`` and rename it onto ``target`` (for writes staged across several steps).
+
+    A staged folder replaces an earlier folder at ``target``: the old one is renamed aside first
+    and deleted after, so ``target`` is always one complete output (absent only in between).
+    """
     fsync_path(tmp)
     replace(tmp, target)
-    _fsync(target.parent)
+    fsync_path(target.parent)

@@ -17,6 +17,7 @@ from privprep import PrivprepError, ReasonCode
 from privprep.audit.chain import GENESIS, record_hash_ok
 from privprep.audit.record import Header, Outcome
 from privprep.audit.sign import Signer
+from privprep.digest import path_digest
 from privprep.io.parquet import read_privprep_metadata
 from privprep.keys import MasterKey
 
@@ -81,7 +82,9 @@ def test_a_success_record_describes_the_run(run: tuple[privprep.Result, Path]) -
         "format": "parquet",
         "files": None,
         "query": None,
+        "digest": path_digest(out),  # order-independent: the Spark engine records the same
     }
+    assert outcome["engine"] == {"name": "polars", "version": pl.__version__, "partitions": None}
     steps = [s["step"] for s in outcome["steps"]]  # typed step records replace the old timings
     assert steps == ["open", "compile", "audit", "write", "profile"]
     assert all(s["seconds"] >= 0 and s["started_at"] >= header["started_at"] for s in outcome["steps"])
