@@ -95,4 +95,4 @@ def commit(tmp: Path, target: Path) -> None:
     """
     fsync_path(tmp)
     replace(tmp, target)
-    fsync_path(target.parent)
+    _fsync(target.parent)  # the folder's entry only: other runs' temp files there are theirs
