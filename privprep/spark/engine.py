@@ -67,6 +67,10 @@ from privprep.steps import (
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
+PREP_REFUSED = (
+    "labels, dedupe and split do not run under --engine spark yet (their counts and ordering are"
+    " whole-table steps the Spark engine does not stage); run this policy with the single-machine engine"
+)
 DP_REFUSED = (
     "aggregates (DP releases) are refused under --engine spark: a release's privacy guarantee rests on"
     " OpenDP measuring the whole table in one process with bounded contributions, and a distributed"
@@ -132,6 +136,8 @@ def run(
                 if policy.aggregates is not None:
                     raise fail(ReasonCode.DP_INVALID, DP_REFUSED)
                 plan = compile_plan(policy, source.schema, findings)
+                if plan.prep is not None:
+                    raise fail(ReasonCode.POLICY_INVALID, PREP_REFUSED)
                 state.warnings.extend(plan.warnings)
                 state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
                 master = _master(policy, key, plan.needs_key, source)
