@@ -65,6 +65,7 @@ from privprep.steps import (
     profile_step,
     write_output,
 )
+from privprep.transforms.fake import locale_misses
 
 DEBUG = os.environ.get("PRIVPREP_DEBUG") == "1"
 UNSIGNED = (
@@ -193,6 +194,7 @@ def _execute(
         state.scrub = {c: TableScrub.model_validate(t.record()) for c, t in terms.items()}
     profile_step(state, source.frame, written, header.columns)
     drift_step(state, plan, written, key, source.path)
+    state.fake_locales = locale_misses(plan, source.frame)
     if dp is not None:
         dp_release(state, dp, header)
     return table

@@ -94,6 +94,7 @@ class StepState:
     steps: list[StepRecord] = field(default_factory=list)
     detection: ScanReport | None = None
     scrub: dict[str, TableScrub] | None = None
+    fake_locales: dict[str, int] | None = None
     checks: Checks | None = None
     profile: Profile | None = None
     prep: PrepRecord | None = None
@@ -149,6 +150,7 @@ class StepState:
             steps=self.steps,
             detection=self.detection,
             scrub=self.scrub,
+            fake_locales=self.fake_locales,
             checks=self.checks,
             releases=self.releases,
             profile=self.profile,

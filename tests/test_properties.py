@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import privprep
+from privprep.transforms.fake import PERMUTATIONS
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -85,7 +86,9 @@ def uncompressed_output() -> Iterator[None]:
 def test_same_input_and_key_same_output(values: list[str | None], rule: Any) -> None:
     first = one(values, rule, pl.String)
     assert one(values, rule, pl.String) == first
-    assert [v is None for v in first] == [v is None for v in values]  # nulls stay null, and only nulls
+    assert all(f is None for f, v in zip(first, values, strict=True) if v is None)  # nulls stay null
+    if not (isinstance(rule, dict) and rule.get("kind") in PERMUTATIONS):  # those null what does not fit
+        assert [v is None for v in first] == [v is None for v in values]  # and only nulls
 
 
 @SETTINGS
@@ -151,8 +154,10 @@ def test_identifier_fakes_are_unique(kind: str, values: list[str]) -> None:
 def test_phone_fakes_are_unique_and_keep_the_format(numbers: list[str], style: str) -> None:
     phones = [style.format(*n) for n in numbers]
     out = one(phones, {"action": "fake", "kind": "phone"})
-    assert len(set(out)) == len(phones)
-    assert all(re.sub(r"\d", "#", a) == re.sub(r"\d", "#", b) for a, b in zip(phones, out, strict=True))
+    faked = [(a, b) for a, b in zip(phones, out, strict=True) if b is not None]
+    assert len({b for _, b in faked}) == len(faked)
+    assert all(re.sub(r"\d", "#", a) == re.sub(r"\d", "#", b) for a, b in faked)
+    assert all(a.startswith("00") for a, b in zip(phones, out, strict=True) if b is None)  # no known code
 
 
 @SETTINGS

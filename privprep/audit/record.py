@@ -245,6 +245,9 @@ class Outcome(_Model):
     steps: list[StepRecord] = Field(default_factory=list)
     detection: ScanReport | None = None
     scrub: dict[str, TableScrub] | None = None
+    fake_locales: dict[str, int] | None = Field(
+        None, description="fake columns with locale_from: rows whose country named no locale (default used)"
+    )
     checks: Checks | None = None
     releases: list[ReleaseRecord] = Field(default_factory=list)
     profile: Profile | None = None

@@ -75,12 +75,27 @@ class Pseudonymize(Spec):
 
 
 class Fake(Spec):
-    """Realistic fake value, deterministic per (key, domain, value)."""
+    """Realistic fake value, deterministic per (key, domain, value); the operator checks which
+    options a kind takes (its FAKE_KINDS table is the one list of kinds)."""
 
     action: Literal["fake"] = "fake"
-    kind: str  # the fake operator checks it: its FAKE_KINDS table is the one list of kinds
+    kind: str
     locale: Locale = "en_US"
     domain: Domain | None = None
+    keep_first: int | None = Field(
+        None, ge=0, le=8, description="phone: national digits kept (1); credit_card: leading digits kept (6)"
+    )
+    keep_bits: int | None = Field(None, ge=0, le=31, description="ip: leading IPv4 bits kept (0)")
+    keep_bits_v6: int | None = Field(None, ge=0, le=127, description="ip: leading IPv6 bits kept (0)")
+    person: Domain | None = Field(
+        None, description="rules naming the same person group describe one fake person"
+    )
+    by: str | None = Field(
+        None, description="person: the column identifying the person (default: the group's values)"
+    )
+    locale_from: str | None = Field(
+        None, description="column of ISO country codes or names giving each row's locale"
+    )
 
 
 class Generalize(Spec):

@@ -1,7 +1,7 @@
 """Column operators, registered by action name (importing this package registers them all)."""
 
 from privprep.transforms import basic, fake, generalize, pseudonymize, shift_date
-from privprep.transforms.fake import fake_from_digest, fake_values
+from privprep.transforms.fake import fake_values
 from privprep.transforms.pseudonymize import pseudonym_expr, pseudonym_values
 from privprep.transforms.registry import Context, build, known_actions, operator, register, rule_problems
 
@@ -10,7 +10,6 @@ __all__ = [
     "basic",
     "build",
     "fake",
-    "fake_from_digest",
     "fake_values",
     "generalize",
     "known_actions",

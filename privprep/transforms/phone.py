@@ -1,49 +1,53 @@
-"""Format-preserving keyed permutation of the digits of phone numbers.
+"""Phone fakes: a keyed format-preserving permutation of the national number's digits.
 
-A Feistel network over the digit string (8 rounds, HMAC-SHA256 round function)
-is a bijection on numbers with the same count of digits, so distinct numbers
-never share a fake; the new digits are written back into the input's own format
-(``+1 (555) 123-4567`` → ``+8 (203) 946-1175``). Values with fewer than 4 or more
-than 18 digits are not phone numbers and become null.
-
-Each step is a whole-column Polars operation on one batch; the frame is staged
-between rounds so no expression is evaluated twice.
+The country calling code (after ``+`` or ``00``, read with the prefix-free code list of
+:mod:`phonenumbers`), the trunk zeros after it (``+49 (0)89 ...``, national ``030 ...``) and the
+first ``keep_first`` digits after those (default 1) are kept; the remaining digits are permuted
+by a Feistel network (:mod:`.fpe`), a bijection for each count of digits and kept prefix, so
+distinct numbers never share a fake. The new digits are written back into the input's own
+layout (``+1 (555) 123-4567`` → ``+1 (583) 946-1175``). Values with fewer than 4 or more than 18
+ASCII digits, or an international prefix without a known calling code, become null.
 """
 
 from __future__ import annotations
 
 import polars as pl
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
-from privprep.transforms.keyed import hex_int, hmac_hex
+from privprep.transforms.identifiers import digit_frame, fill_digits, permute_kept_prefix
 
-MIN_DIGITS, MAX_DIGITS, ROUNDS = 4, 18, 8
-_POW10 = pl.Series("pow10", [10**i for i in range(MAX_DIGITS + 1)], pl.Int64)
-_SLOT = "\x00"
+MIN_DIGITS, MAX_DIGITS = 4, 18
+KEEP_FIRST = 1  # the national number's first digit: its kind (mobile, geographic) and validity survive
+_CODES = {
+    width: pl.Series([str(c) for c in COUNTRY_CODE_TO_REGION_CODE if len(str(c)) == width])
+    for width in (1, 2, 3)
+}
 
 
-def permute_phones(text: pl.Series, key_hex: str) -> pl.Series:
-    """Same format, permuted digits; nulls and non-phone values give null."""
-    frame = text.to_frame("text").with_columns(digits=pl.col("text").str.replace_all(r"[^0-9]", ""))
-    count = pl.col("digits").str.len_chars().cast(pl.Int64)
-    ascii_only = pl.col("text").str.count_matches(r"\d") == count  # no other digit could pass through
-    frame = frame.with_columns(n=pl.when(count.is_between(MIN_DIGITS, MAX_DIGITS) & ascii_only).then(count))
-    frame = frame.with_columns(
-        ok=pl.col("n").is_not_null(),
-        high=pl.lit(_POW10).gather(pl.col("n") // 2),
-        low=pl.lit(_POW10).gather(pl.col("n") - pl.col("n") // 2),
-        value=pl.col("digits").cast(pl.Int64, strict=False),
+def country_code_width(body: pl.Expr) -> pl.Expr:
+    """Digits of the calling code that ``body`` (the digits after ``+``/``00``) starts with; 0 if none."""
+    width = pl.lit(0, pl.Int64)
+    for w in (3, 2, 1):  # codes are prefix-free: at most one width matches
+        width = pl.when(body.str.slice(0, w).is_in(_CODES[w].implode())).then(w).otherwise(width)
+    return width
+
+
+def permute_phones(text: pl.Series, key_hex: str, keep_first: int = KEEP_FIRST) -> pl.Series:
+    """Same layout and country code, national digits permuted; nulls and non-phone values give null."""
+    frame = digit_frame(text)
+    digits = pl.col("digits")
+    plus = pl.col("text").str.strip_chars_start().str.starts_with("+")
+    via_00 = ~plus & digits.str.starts_with("00")
+    frame = frame.with_columns(exit=pl.when(via_00).then(2).otherwise(0))
+    body = digits.str.slice(pl.col("exit"))
+    frame = frame.with_columns(cc=pl.when(plus | via_00).then(country_code_width(body)).otherwise(0))
+    national = body.str.slice(pl.col("cc"))
+    zeros = national.str.len_chars() - national.str.strip_chars_start("0").str.len_chars()
+    keep = (pl.col("exit") + pl.col("cc") + zeros.cast(pl.Int64) + keep_first).clip(
+        upper_bound=digits.str.len_chars().cast(pl.Int64)
     )
-    frame = frame.with_columns(
-        left=pl.col("value") // pl.col("low"), right=pl.col("value") % pl.col("low")
-    )
-    for i in range(ROUNDS):
-        source, target, modulus = ("right", "left", "high") if i % 2 == 0 else ("left", "right", "low")
-        message = pl.concat_str([pl.col("n"), pl.col(source)], separator=":")
-        mix = hex_int(hmac_hex(message, f"{key_hex}:{i}"), 0, 15)
-        frame = frame.with_columns(((pl.col(target) + mix) % pl.col(modulus)).alias(target))
-    permuted = (pl.col("left") * pl.col("low") + pl.col("right")).cast(pl.String).str.zfill(pl.col("n"))
-    frame = frame.with_columns(permuted=permuted, out=pl.col("text").str.replace_all(r"[0-9]", _SLOT))
-    for position in range(MAX_DIGITS):
-        digit = pl.col("permuted").str.slice(position, 1)
-        frame = frame.with_columns(pl.col("out").str.replace(_SLOT, digit, literal=True, n=1))
-    return frame.select(pl.when(pl.col("ok")).then(pl.col("out"))).to_series().alias(text.name)
+    frame = permute_kept_prefix(frame, keep, 0, key_hex, "phone", nonzero_lead=keep_first == 0)
+    frame = frame.with_columns(new=pl.col("head") + pl.col("perm"))
+    n = digits.str.len_chars()
+    known_code = ~(plus | via_00) | (pl.col("cc") > 0)  # else the fake could read as another code
+    return fill_digits(frame, n.is_between(MIN_DIGITS, MAX_DIGITS) & pl.col("ascii") & known_code, text.name)

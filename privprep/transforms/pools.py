@@ -1,53 +1,93 @@
-"""Pools of realistic values drawn once from Faker per (kind, locale), cached for the process.
+"""Pools of realistic values per (kind, locale): shipped, or drawn once from Faker and cached.
 
-Faker runs a few thousand times per pool, never per row; the per-row work is a
-keyed hash and a gather into the pool. The pools are public (a fixed seed);
-what stays secret is which value maps to which entry, decided by the keyed HMAC.
+``data/pools.parquet`` (built by ``scripts/build_fake_pools.py``; its Faker version from
+:func:`pools_faker_version`) holds the pools of every Faker locale: loading one takes a few
+milliseconds, so a run never spends seconds drawing. A kind the file lacks is drawn
+from Faker once per process (``DRAWN``, a fixed seed). The pools are public; what stays secret
+is which value maps to which entry, decided by the keyed HMAC.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from importlib import resources
 
 import polars as pl
+import pyarrow.parquet as pq
 from faker import Faker
+from faker.providers import BaseProvider
 
-POOL_SIZE = 2048
+POOL_SIZE = 2048  # draws of a pool the shipped file lacks: 2 * POOL_SIZE attempts
+NUMBER_SLOT, FIRST_SLOT, LAST_SLOT = "\x00", "\x01", "\x02"
+"""Where a template's building number, first names and last names go (filled from the digest):
+streets, cities and companies are drawn as templates, so a pool of a few thousand templates
+gives millions of distinct values."""
 
-_DRAWS: dict[str, Callable[[Faker], str]] = {
+
+class _Slots(BaseProvider):
+    def building_number(self) -> str:
+        return NUMBER_SLOT
+
+    def first_name(self) -> str:
+        return FIRST_SLOT
+
+    def last_name(self) -> str:
+        return LAST_SLOT
+
+
+def _template(method: str) -> Callable[[Faker], str]:
+    def draw(fake: Faker) -> str:
+        fake.add_provider(_Slots)  # on the pool's own Faker instance, drawn once per (kind, locale)
+        return str(getattr(fake, method)())
+
+    return draw
+
+
+DRAWN: dict[str, Callable[[Faker], str]] = {
     "first_name": lambda f: f.first_name(),
     "last_name": lambda f: f.last_name(),
-    "street": lambda f: f.street_address(),
-    "city": lambda f: f.city(),
+    "street": _template("street_address"),
+    "city": _template("city"),
     "postcode": lambda f: f.postcode(),
-    "company": lambda f: f.company(),
+    "company": _template("company"),
     "url": lambda f: f.url(),
-    "iban": lambda f: f.iban(),
-    "credit_card": lambda f: f.credit_card_number(),
     "email_domain": lambda f: f.free_email_domain(),
-    "phone": lambda f: f.phone_number(),
 }
+_FILE = resources.files("privprep.transforms") / "data" / "pools.parquet"
 
 
-def ascii_slug(text: str) -> str:
-    """``"Jürgen O'Neil"`` → ``"jurgenoneil"``: what a name looks like inside an address."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in plain.lower() if ch.isalnum())
+def _shipped(name: str, locale: str) -> pl.Series | None:
+    """The shipped pool of ``name`` for ``locale`` (a filtered scan: a few milliseconds), if any."""
+    with resources.as_file(_FILE) as path:
+        if not path.exists():
+            return None
+        wanted = (pl.col("kind") == name) & (pl.col("locale") == locale)
+        values = pl.scan_parquet(path).filter(wanted).select("value").collect().to_series()
+    return values.alias(name) if len(values) else None
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=1)
+def pools_faker_version() -> str | None:
+    """The Faker version that drew the shipped pools (the audit records the installed one)."""
+    with resources.as_file(_FILE) as path:
+        if not path.exists():
+            return None
+        metadata = pq.read_schema(path).metadata or {}
+    return metadata.get(b"faker", b"").decode() or None
+
+
+@lru_cache(maxsize=1024)
 def pool(name: str, locale: str) -> pl.Series:
-    """Up to :data:`POOL_SIZE` distinct values; ``slug:<name>`` gives the ASCII slugs of a pool."""
-    if name.startswith("slug:"):
-        slugs = {ascii_slug(v) for v in pool(name[5:], locale).to_list()} - {""}
-        return pl.Series(name, sorted(slugs) or ["user"], pl.String)
+    """Distinct values of a pool, sorted."""
+    shipped = _shipped(name, locale)
+    if shipped is not None:
+        return shipped.unique().sort().alias(name)
     faker = Faker(locale)
     faker.seed_instance(hash_name(name))
-    draw = _DRAWS[name]
+    draw = DRAWN[name]
     values = {draw(faker) for _ in range(POOL_SIZE * 2)}
-    return pl.Series(name, sorted(values)[:POOL_SIZE], pl.String)
+    return pl.Series(name, sorted(values), pl.String)
 
 
 def hash_name(name: str) -> int:
@@ -63,3 +103,14 @@ def pick(name: str, locale: str, index: pl.Expr) -> pl.Expr:
     """
     values = pool(name, locale)
     return (index % len(values)).cast(pl.UInt32).cast(pl.Enum(values)).cast(pl.String)
+
+
+def pick_per_row(name: str, locales: pl.Series, index: pl.Series) -> pl.Series:
+    """Eager :func:`pick` with a locale per row: one gather per distinct locale of the batch."""
+    out = pl.Series(name, [None] * len(index), pl.String)
+    for locale in locales.drop_nulls().unique().to_list():
+        values = pool(name, locale)
+        rows = (locales == locale).fill_null(False)
+        picked = values.gather((index.filter(rows) % len(values)).cast(pl.UInt32))
+        out = out.scatter(rows.arg_true(), picked)
+    return out

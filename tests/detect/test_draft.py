@@ -34,7 +34,7 @@ REPORT = ScanReport(
         _finding("zip", "ZIP_CODE"),
         _finding("age", "AGE", dtype="Int64"),
         _finding("gender", "GENDER"),
-        _finding("notes", "FREE_TEXT", contains={"PERSON": 0.4, "US_SSN": 0.1, "DATE_TIME": 0.3}),
+        _finding("notes", "FREE_TEXT", contains={"PERSON": 0.4, "US_PASSPORT": 0.1, "DATE_TIME": 0.3}),
         _finding("städte", "LOCATION", kind_hint="city"),
     ],
     rows_sampled=100,
@@ -56,8 +56,8 @@ def test_draft_is_a_valid_policy() -> None:
     assert cols["age"] == Generalize(round_to=10, top=90)
     assert isinstance(cols["gender"], Keep)
     notes = cols["notes"]
-    assert isinstance(notes, Scrub) and notes.with_ == "tag"  # US_SSN has no fake: tagged
-    assert set(notes.entities) == {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION", "US_SSN"}
+    assert isinstance(notes, Scrub) and notes.with_ == "tag"  # US_PASSPORT has no fake: tagged
+    assert set(notes.entities) == {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION", "US_PASSPORT"}
     assert cols["städte"] == Fake(kind="city", domain="person")
     assert "# checks:" in text and "quasi_identifiers: [dob, zip, age, gender]" in text
 

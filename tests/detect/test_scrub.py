@@ -133,7 +133,7 @@ def test_custom_entities_are_scrubbed(detector) -> None:  # type: ignore[no-unty
     ("rule", "message"),
     [
         ("{action: scrub, entities: [PERSONS]}", "unknown entity 'PERSONS'; known: "),
-        ("{action: scrub, entities: [US_SSN], with: fake}", "no fake for 'US_SSN'"),
+        ("{action: scrub, entities: [US_PASSPORT], with: fake}", "no fake for 'US_PASSPORT'"),
     ],
 )
 def test_invalid_rules_fail_at_build(rule: str, message: str) -> None:

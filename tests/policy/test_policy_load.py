@@ -255,7 +255,8 @@ def test_unknown_keys_inside_rules_name_the_allowed_keys_of_their_action() -> No
     text = HEAD + "rules:\n  - match: {name: x, bogus: 1}\n    action: {action: fake, kind: name, extra: 2}\n"
     assert problems(text) == [
         ("rules.0.match.bogus", 4, "unknown key 'bogus'; allowed: entity, name, regex"),
-        ("rules.0.action.extra", 5, "unknown key 'extra'; allowed: action, domain, kind, locale"),
+        ("rules.0.action.extra", 5, "unknown key 'extra'; allowed: action, by, domain, keep_bits,"
+         " keep_bits_v6, keep_first, kind, locale, locale_from, person"),
     ]
 
 

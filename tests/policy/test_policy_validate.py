@@ -34,8 +34,8 @@ CASES = [
     ),
     (
         "entity-without-fake",
-        HEAD + "columns:\n  notes:\n    action: scrub\n    entities: [US_SSN]\n    with: fake\n",
-        "columns.notes.with", 7, "with: fake has no fake for 'US_SSN'",
+        HEAD + "columns:\n  notes:\n    action: scrub\n    entities: [US_PASSPORT]\n    with: fake\n",
+        "columns.notes.with", 7, "with: fake has no fake for 'US_PASSPORT'",
     ),
     (
         "custom-entity-is-known",  # and a sibling problem still reported with it
