@@ -140,6 +140,7 @@ class Terms:
                 marked.append(text)
                 matched.append([])
                 continue
+            text = _PLACEHOLDERS.sub("\ufffd", text)  # the input's own private-use characters (same length)
             pieces, pos = [], 0
             for k, (start, end, _) in enumerate(found):
                 pieces += [text[pos:start], chr(PLACEHOLDER + self.base + k)]

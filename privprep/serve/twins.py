@@ -25,9 +25,8 @@ import polars as pl
 from privprep.serve.values import text_twin
 from privprep.transforms import Context
 from privprep.transforms.dates import as_date
-from privprep.transforms.fake import DOB_DAYS, DOB_START
+from privprep.transforms.fake import fake_values
 from privprep.transforms.generalize import bin_labels
-from privprep.transforms.pools import pool
 from privprep.transforms.shift_date import SECONDS_PER_DAY
 
 Row = dict[str, Any]
@@ -119,45 +118,24 @@ def _pseudonymize(rule: Any, ctx: Context) -> RowFn | None:
     return pseudonymize
 
 
-@lru_cache(maxsize=256)
-def _pool_list(name: str, locale: str) -> list[str]:
-    return pool(name, locale).to_list()
-
-
-def fake_from_hex(digest: str, kind: str, locale: str) -> Any:
-    """Twin of :func:`privprep.transforms.fake.fake_from_digest` for one hex digest."""
-
-    def part(name: str, slot: int) -> str:
-        values = _pool_list(name, locale)  # ``pick``: index modulo the pool size, in pool order
-        return values[int(digest[8 * slot : 8 * slot + 8], 16) % len(values)]
-
-    if kind == "name":
-        return f"{part('first_name', 0)} {part('last_name', 1)}"
-    if kind == "address":
-        return f"{part('street', 1)}, {part('postcode', 2)} {part('city', 3)}"
-    if kind == "email":
-        local = f"{part('slug:first_name', 0)}.{part('slug:last_name', 1)}.{digest[40:52]}"
-        return f"{local}@{part('email_domain', 2)}"
-    if kind == "username":
-        return f"{part('slug:first_name', 0)}{part('slug:last_name', 1)}_{digest[40:52]}"
-    if kind == "date_of_birth":
-        return dt.date.fromisoformat(DOB_START) + dt.timedelta(days=int(digest[:12], 16) % DOB_DAYS)
-    if kind == "ip":
-        return ".".join(str(int(digest[2 * i : 2 * i + 2], 16)) for i in range(4))
-    return part(kind, 0)
-
-
 @twin("fake")
 def _fake(rule: Any, ctx: Context) -> RowFn | None:
+    """The operator's own function on the one value (:func:`~privprep.transforms.fake.fake_values`).
+
+    Person groups, ``locale_from`` and per-kind options read other columns or settings that
+    function does not take: those rules run their Polars expression.
+    """
     name, as_text = ctx.column, text_twin(ctx.dtype)
-    if as_text is None or rule.kind == "phone":  # phones: the Feistel permutation runs in Polars
+    options = (rule.person, rule.locale_from, rule.keep_first, rule.keep_bits, rule.keep_bits_v6)
+    if as_text is None or any(o is not None for o in options):
         return None
-    digest = hmac_hex(ctx.column_key("fake", rule.domain))
-    kind, locale = rule.kind, rule.locale
+    key, kind, locale = ctx.column_key("fake", rule.domain), rule.kind, rule.locale
 
     def fake(row: Row) -> Any:
         value = row[name]
-        return None if value is None else fake_from_hex(digest(as_text(value)), kind, locale)
+        if value is None:
+            return None
+        return fake_values(pl.Series([as_text(value)], dtype=pl.String), kind, locale, key)[0]
 
     return fake
 

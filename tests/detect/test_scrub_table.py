@@ -197,3 +197,11 @@ def test_a_sampled_dictionary_still_finds_the_rows_own_values(detector) -> None:
 def test_mask_and_redact_of_table_matches(how: str, expected: str) -> None:
     terms = _terms(f"{{action: scrub, with: {how}}}")
     assert _scrub(terms, ["Maria Lopez at 030-1234567 ok"]) == [expected]
+
+
+def test_private_use_characters_in_the_input_never_pass_for_placeholders(tagged: Terms) -> None:
+    # the scrubber marks matches with Private Use Area characters; a text's own are neutralized first
+    text = "Call Maria Lopez \U000f0000 or \U000f0003 now"
+    (out,) = _scrub(tagged, [text])
+    assert "Maria" not in out and "\U000f0000" not in out and "\U000f0003" not in out
+    assert out.endswith("\ufffd or \ufffd now")

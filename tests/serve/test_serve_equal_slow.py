@@ -73,7 +73,7 @@ def test_every_fake_kind(tmp_path_factory: pytest.TempPathFactory, batch: list[d
     folder = tmp_path_factory.mktemp("fakes")
     policy = make_policy(FAKES, unlisted="fail")
     with privprep.compile(policy, key=KEY, schema=FAKE_SCHEMA, audit_log=folder / "s.jsonl") as t:
-        assert t.warnings == [] and t._slow == ["fake_phone"]
+        assert t.warnings == [] and t._slow == []  # every kind runs the operator's own function
         assert (
             differences(t.transform_batch(batch), applied(policy, batch, FAKE_SCHEMA, folder / "a.jsonl"))
             == []
