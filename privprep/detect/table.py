@@ -53,12 +53,14 @@ def sources_for(column: Any, columns: list[Any]) -> list[Any]:
 
     ``auto``: every other column the policy protects (pseudonymize, fake, mask, redact, drop)
     and every column detection classified as personal data; ``none``: no column. Nested
-    columns (lists, structs) are not looked for.
+    columns (lists, structs) and binary ones (bytes have no written form) are not looked for.
     """
     wanted = column.rule.from_columns
     if wanted == "none":
         return []
-    scalar = [c for c in columns if c.name != column.name and not c.dtype.is_nested()]
+    scalar = [
+        c for c in columns if c.name != column.name and not c.dtype.is_nested() and c.dtype != pl.Binary
+    ]
     if wanted == "auto":
         return [c for c in scalar if c.action != "scrub" and (c.action in PROTECTING or c.entity is not None)]
     return [c for c in scalar if c.name in wanted]

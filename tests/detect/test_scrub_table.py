@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -205,3 +206,13 @@ def test_private_use_characters_in_the_input_never_pass_for_placeholders(tagged:
     (out,) = _scrub(tagged, [text])
     assert "Maria" not in out and "\U000f0000" not in out and "\U000f0003" not in out
     assert out.endswith("\ufffd or \ufffd now")
+
+
+def test_binary_and_integer_source_columns_do_not_break_the_scrubber(tmp_path: Path) -> None:
+    policy = parse_policy(
+        "version: 1\nname: t\ncolumns:\n  blob: drop\n  num: drop\n  notes: {action: scrub, with: tag}\n"
+    )
+    frame = pl.DataFrame({"blob": [b"\xff\x00", b"ab"], "num": [1234567, 7654321],
+                          "notes": ["call 1234567 now", "hello"]})  # fmt: skip
+    result = privprep.apply(policy, frame, key=KEY, audit_log=tmp_path / "audit.jsonl")
+    assert result.frame["notes"].to_list() == ["call <PII> now", "hello"]
