@@ -68,6 +68,7 @@ from privprep.steps import (
 from privprep.transforms.fake import locale_misses
 
 DEBUG = os.environ.get("PRIVPREP_DEBUG") == "1"
+READ_ERRORS = (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError)
 UNSIGNED = (
     "no master key: this run's audit records are unsigned, so `audit verify` accepts them only with"
     " --allow-unsigned (set the policy's key to sign them)"
@@ -118,6 +119,7 @@ def run(
         run_id, policy, target, log.path, on_stage, progress, [f"recovery: {line}" for line in recovered]
     )
     header = _header(run_id, started_at, policy, None, None, None, data)
+    source: Source | None = None
     try:
         with state.step("open") as done:
             source = open_input(data, input_spec or policy.input)
@@ -156,10 +158,13 @@ def run(
                 dp.rollback()
             raise
         state.commit_files()
-    except BaseException as exc:
-        if (shown := record_failure(log, header, state, exc)) is not exc:
-            raise shown from None
-        raise
+    except BaseException as caught:
+        # a library's error while reading the input's data: a user error when the data is at fault
+        read_error = source is not None and isinstance(caught, READ_ERRORS)
+        exc = unreadable(source, caught) if read_error else caught  # type: ignore[arg-type]
+        if (shown := record_failure(log, header, state, exc)) is caught:
+            raise
+        raise shown from None
     frame_out = table
     if source.pandas is not None and table is not None:
         from privprep.io.pandas_frames import to_pandas
@@ -185,11 +190,8 @@ def _execute(
     if terms := _scrub_terms(state, plan, source, key):
         staged, outputs = plan.projection(key, terms)
         frame = plan.frame(source.frame, key, staged, outputs)
-    try:
-        stage = "scrub" if any(c.action == "scrub" for c in plan.columns) else "write"
-        table, written = write_output(state, frame, header, before=source.frame, stage=stage)
-    except pl.exceptions.ComputeError as exc:
-        raise unreadable(source, exc) from None
+    stage = "scrub" if any(c.action == "scrub" for c in plan.columns) else "write"
+    table, written = write_output(state, frame, header, before=source.frame, stage=stage)
     if terms:  # matches per source column, never a value
         state.scrub = {c: TableScrub.model_validate(t.record()) for c, t in terms.items()}
     profile_step(state, source.frame, written, header.columns)

@@ -68,10 +68,13 @@ def open_path(path: Path, spec: InputSpec) -> Source:
         frame = frame.with_columns(pl.col(c).cast(polars_dtype(d)) for c, d in spec.dtypes.items())
         schema = frame.collect_schema()
     rows = _parquet_rows(path, files) if fmt == "parquet" else None
+    cast = tuple(spec.dtypes) if fmt not in TEXT_FORMATS else ()
     if len(files) == 1 and files[0] == path:
-        return Source(frame, schema, path, rows, sha256_file(path), fmt, paths=(path,))
+        return Source(frame, schema, path, rows, sha256_file(path), fmt, paths=(path,), dtype_overrides=cast)
     shown, digest = fingerprint_files(root, files)
-    return Source(frame, schema, path, rows, digest, fmt, files=shown, paths=tuple(files))
+    return Source(
+        frame, schema, path, rows, digest, fmt, files=shown, paths=tuple(files), dtype_overrides=cast
+    )
 
 
 def unreadable(source: Source, exc: Exception) -> Exception:
@@ -91,6 +94,12 @@ def unreadable(source: Source, exc: Exception) -> Exception:
         )
     if str(exc).startswith("parquet"):
         return fail(ReasonCode.INPUT_INVALID, f"input {source.path} has unreadable data pages")
+    if isinstance(exc, pl.exceptions.InvalidOperationError) and source.dtype_overrides:
+        return fail(
+            ReasonCode.INPUT_INVALID,
+            f"input {source.path} has a value that does not convert to a dtype input.dtypes names"
+            f" ({', '.join(source.dtype_overrides)}); fix the dtype or the data",
+        )
     return exc
 
 

@@ -46,6 +46,7 @@ class Source:
     paths: tuple[Path, ...] = ()  # every file read (the run may overwrite none of them)
     query: Query | None = None
     pandas: PandasLayout | None = None  # how to give a pandas input back as pandas
+    dtype_overrides: tuple[str, ...] = ()  # columns input.dtypes casts (a typed format's values may not fit)
 
     @property
     def in_memory(self) -> bool:

@@ -112,6 +112,15 @@ def test_a_late_csv_value_of_another_type_is_a_user_error(tmp_path: Path) -> Non
     )
 
 
+def test_a_value_input_dtypes_cannot_cast_is_a_user_error(tmp_path: Path) -> None:
+    pl.DataFrame({"id": ["secret-id", "12"], "n": [1, 2]}).write_parquet(tmp_path / "in.parquet")
+    policy = with_input(dtypes={"id": "Int64"}).model_copy(update={"columns": {}, "unlisted": "keep"})
+    with pytest.raises(PrivprepError) as caught:
+        run(tmp_path / "in.parquet", tmp_path / "out.parquet", policy=policy)
+    assert caught.value.code == ReasonCode.INPUT_INVALID and "input.dtypes" in str(caught.value)
+    assert "secret-id" not in str(caught.value) and not (tmp_path / "out.parquet").exists()
+
+
 def test_unknown_extension_and_bad_files_are_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "data.xlsx").write_bytes(b"\x00secret-value")
     with pytest.raises(PrivprepError) as caught:
