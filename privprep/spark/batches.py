@@ -28,6 +28,10 @@ Suppress = Callable[[pl.LazyFrame], pl.LazyFrame]
 _LOADED: dict[str, BatchPlan] = {}  # per Python worker: plan token -> unpickled plan
 
 
+class BatchFailed(RuntimeError):
+    """A batch's error as an executor reports it: the library's message (which may quote a value) left out."""
+
+
 @dataclass(frozen=True)
 class BatchPlan:
     """What every batch runs: the projection, then (when the checks decided so) the suppression."""
@@ -79,10 +83,14 @@ def _runner(
             plan = _LOADED[token] = pickle.loads(handle.value)
         total = Partial()
         for batch in batches:
-            frame = plan.frame(batch)
+            try:
+                frame = plan.frame(batch)
+                out = frame.to_arrow().cast(plan.target).to_batches()
+            except Exception as exc:  # Spark logs a task's error in full: its type only, never a value
+                raise BatchFailed(f"a batch failed ({type(exc).__name__})") from None
             if digests is not None:
                 total += partial(frame)
-            yield from frame.to_arrow().cast(plan.target).to_batches()
+            yield from out
         if digests is not None:  # the whole partition went through: its sums, once per partition
             from pyspark import TaskContext
 
