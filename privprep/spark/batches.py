@@ -71,6 +71,15 @@ class ByPartition:
         return left
 
 
+def _loaded(token: str, handle: Broadcast[bytes]) -> BatchPlan:
+    """The worker's unpickled plan. A module function, so a task's closure references the cache and
+    never carries it (cloudpickle ships a closure's globals by value)."""
+    plan = _LOADED.get(token)
+    if plan is None:
+        plan = _LOADED[token] = pickle.loads(handle.value)
+    return plan
+
+
 def _runner(
     handle: Broadcast[bytes], digests: Accumulator[dict[int, Partial]] | None
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
@@ -78,9 +87,7 @@ def _runner(
     token = uuid.uuid4().hex
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        plan = _LOADED.get(token)
-        if plan is None:
-            plan = _LOADED[token] = pickle.loads(handle.value)
+        plan = _loaded(token, handle)
         total = Partial()
         for batch in batches:
             try:
