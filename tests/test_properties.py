@@ -248,6 +248,7 @@ def test_the_byte_search_would_find_a_kept_value(tmp_path: Path) -> None:
     assert leaks(values, out, log) == sorted(values)
 
 
+@pytest.mark.slow  # many whole runs, 4 s
 @SETTINGS
 @given(values=VALUES)
 def test_an_in_memory_run_equals_the_file_it_would_write(values: list[str]) -> None:

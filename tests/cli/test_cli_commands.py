@@ -18,6 +18,8 @@ from core_helpers import KEY, POLICIES, SAMPLE, finished, records, run_cli
 
 import privprep
 
+pytestmark = pytest.mark.slow  # every test here runs the CLI as a subprocess (a few seconds each)
+
 Commands = dict[str, subprocess.CompletedProcess[str]]
 
 

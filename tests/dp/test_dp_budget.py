@@ -156,6 +156,7 @@ def test_ledger_never_exceeds_total(tmp_path_factory, ops) -> None:
         assert balance.epsilon_spent == expected <= 1
 
 
+@pytest.mark.slow  # eight processes, 4 s
 def test_concurrent_processes_never_overspend(tmp_path: Path) -> None:
     """8 processes race for ε=3; two are SIGKILLed mid-way. Committed never exceeds the budget."""
     data = str(tmp_path / "data.parquet")

@@ -64,6 +64,7 @@ def raw_values(column: str) -> set[str]:
     return {str(v).strip() for v in series.to_list()} - {""}
 
 
+@pytest.mark.slow  # a full-sample run, 5 s
 def test_no_input_value_of_a_protected_column_appears(run: tuple[privprep.Result, Path]) -> None:
     html = run[1].read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", html)
