@@ -19,7 +19,7 @@ from privprep.drift.model import (
     Retyped,
     SchemaChange,
 )
-from privprep.drift.profile import schema_hash
+from privprep.drift.profile import from_output
 from privprep.drift.psi import align, psi
 from privprep.errors import ReasonCode, fail
 
@@ -108,18 +108,7 @@ def profile_of(record: dict[str, Any]) -> DriftProfile:
             return DriftProfile.model_validate(result["drift"]["profile"])
         output = (result.get("profile") or {}).get("output")
         if output:
-            columns = {
-                n: ColumnDrift(dtype=c["dtype"], null_rate=c["null_rate"], distinct=c["distinct"])
-                for n, c in output["columns"].items()
-            }
-            dtypes = {n: c.dtype for n, c in columns.items()}
-            return DriftProfile(
-                rows=output["rows"],
-                row_limit=output["row_limit"],
-                schema_hash=schema_hash(dtypes),
-                k=10,
-                columns=columns,
-            )
+            return from_output(output, {}, k=10)  # an older run: no histograms
     except (ValidationError, KeyError, TypeError):
         pass
     run = record.get("run_id")

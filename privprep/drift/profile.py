@@ -49,6 +49,21 @@ def schema_hash(dtypes: dict[str, str]) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def from_output(base: dict[str, Any], histograms: dict[str, Histogram], k: int) -> DriftProfile:
+    """A drift profile from an output profile (:func:`privprep.profile.profile_frame`) and histograms."""
+    columns = {
+        name: ColumnDrift(
+            dtype=stats["dtype"], null_rate=stats["null_rate"], distinct=stats["distinct"],
+            histogram=histograms.get(name),
+        )
+        for name, stats in base["columns"].items()
+    }  # fmt: skip
+    dtypes = {name: c.dtype for name, c in columns.items()}
+    return DriftProfile(
+        rows=base["rows"], row_limit=base["row_limit"], schema_hash=schema_hash(dtypes), k=k, columns=columns
+    )
+
+
 def drift_profile(
     frame: pl.LazyFrame, binning: Binning, base: dict[str, Any] | None = None, max_rows: int = PROFILE_ROWS
 ) -> DriftProfile:
@@ -61,23 +76,7 @@ def drift_profile(
     categorical = [c for c, d in schema.items() if c in binning.labels or _is_category(c, d, base, binning)]
     histograms = _numeric_histograms(head, edges, binning)
     histograms |= _categorical_histograms(head, categorical, binning)
-    columns = {
-        name: ColumnDrift(
-            dtype=stats["dtype"],
-            null_rate=stats["null_rate"],
-            distinct=stats["distinct"],
-            histogram=histograms.get(name),
-        )
-        for name, stats in base["columns"].items()
-    }
-    dtypes = {name: c.dtype for name, c in columns.items()}
-    return DriftProfile(
-        rows=base["rows"],
-        row_limit=base["row_limit"],
-        schema_hash=schema_hash(dtypes),
-        k=binning.k,
-        columns=columns,
-    )
+    return from_output(base, histograms, binning.k)
 
 
 def _is_category(column: str, dtype: pl.DataType, base: dict[str, Any], binning: Binning) -> bool:
