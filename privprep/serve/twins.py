@@ -22,10 +22,11 @@ from typing import Any
 
 import polars as pl
 
+from privprep.serve.fakes import pooled
 from privprep.serve.values import text_twin
 from privprep.transforms import Context
 from privprep.transforms.dates import as_date
-from privprep.transforms.fake import fake_values
+from privprep.transforms.fake import PERMUTATIONS, fake_values
 from privprep.transforms.generalize import bin_labels
 from privprep.transforms.shift_date import SECONDS_PER_DAY
 
@@ -120,7 +121,8 @@ def _pseudonymize(rule: Any, ctx: Context) -> RowFn | None:
 
 @twin("fake")
 def _fake(rule: Any, ctx: Context) -> RowFn | None:
-    """The operator's own function on the one value (:func:`~privprep.transforms.fake.fake_values`).
+    """Pooled kinds: the value's HMAC picked from the pools in Python (:mod:`.fakes`); the keyed
+    permutations (phone, ip, ...) run the operator's own function on the one value.
 
     Person groups, ``locale_from`` and per-kind options read other columns or settings that
     function does not take: those rules run their Polars expression.
@@ -130,6 +132,9 @@ def _fake(rule: Any, ctx: Context) -> RowFn | None:
     if as_text is None or any(o is not None for o in options):
         return None
     key, kind, locale = ctx.column_key("fake", rule.domain), rule.kind, rule.locale
+    if kind not in PERMUTATIONS:
+        digest, pick = hmac_hex(key), pooled(kind, locale)
+        return lambda row: None if row[name] is None else pick(digest(as_text(row[name])))
 
     def fake(row: Row) -> Any:
         value = row[name]

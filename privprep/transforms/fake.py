@@ -10,7 +10,7 @@ HMAC, or with its person's HMAC when rules share a ``person`` group.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -91,7 +91,13 @@ def fake_values(values: pl.Series, kind: str, locale: str, key_hex: str) -> pl.S
             partial(PERMUTATIONS[kind], key=key_hex, rule=Fake(kind=kind)), values.cast(pl.String)
         )
     frame = values.to_frame("v").with_columns(d=hmac_hex(pl.col("v"), key_hex))
-    return frame.select(pooled_fake(pl.col("d"), kind, locale)).to_series()
+    return frame.select(_pooled_expr(kind, locale)).to_series()
+
+
+@lru_cache(maxsize=64)
+def _pooled_expr(kind: str, locale: str) -> pl.Expr:
+    """Built once per (kind, locale): building its pool picks (Enum casts) takes milliseconds."""
+    return pooled_fake(pl.col("d"), kind, locale)
 
 
 def person_members(policy: Policy, group: str) -> list[tuple[str, Fake]]:
