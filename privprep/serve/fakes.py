@@ -47,7 +47,8 @@ def pooled(kind: str, locale: str) -> Pooled:
 
     def filled(template: str, digest: str, first_slot: int, last_slot: int) -> str:
         out = template.replace(NUMBER_SLOT, str(_slot(digest, 56) % 9999 + 1), 1)
-        for marker, names, start, count in ((FIRST_SLOT, first, first_slot, 2), (LAST_SLOT, last, last_slot, 3)):
+        slots = ((FIRST_SLOT, first, first_slot, 2), (LAST_SLOT, last, last_slot, 3))
+        for marker, names, start, count in slots:
             for i in range(count):
                 out = out.replace(marker, _pick(names, digest, (start + i) % 8), 1)
         return out
