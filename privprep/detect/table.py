@@ -27,7 +27,16 @@ from typing import Any
 import ahocorasick
 import polars as pl
 
-from privprep.detect.forms import PART_RANK, digit_key, forms, with_parts
+from privprep.detect.forms import (
+    DIGIT_KEY,
+    MIN_VALUE,
+    MIN_WORD,
+    PART_RANK,
+    common_words,
+    digit_key,
+    forms,
+    with_parts,
+)
 from privprep.keys import MasterKey
 
 PROTECTING = frozenset({"pseudonymize", "fake", "mask", "redact", "drop"})
@@ -117,7 +126,7 @@ class Terms:
         if len(low) != len(text):  # a rare character changes length when lower-cased
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         found: list[tuple[int, int, int]] = []
-        for last, entry in self.words.iter_long(low):
+        for last, entry in self.words.iter_long(low) if len(self.words) else ():  # none: no automaton
             start, end = last - self.lengths[entry] + 1, last + 1
             if (start == 0 or not low[start - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
                 found.append((start, end, entry))
@@ -228,6 +237,89 @@ def build_terms(
         words=words,
         digits=digits,
     )
+
+
+def record_terms(sources: list[Any], texts: list[str | None], replacements: list[str | None]) -> Terms | None:
+    """:func:`build_terms` of one record (serving): each source's one value and its replacement.
+
+    Built in Python, without a query: a few values need no vectorized pass. Only printable
+    ASCII values of name, e-mail and other kinds are taken (their forms have no accent folding
+    and no Unicode classes); ``None`` otherwise, and the caller builds the terms in Polars.
+    """
+    if any(t is not None and not (t.isascii() and t.isprintable()) for t in texts):
+        return None
+    kinds = [kind_of(s) for s in sources]
+    if "address" in kinds:
+        return None
+    common = _common_set()
+    rows = []  # (rank, source, key, digits, part, replacement)
+    for i, (text, kind, replacement) in enumerate(zip(texts, kinds, replacements, strict=True)):
+        if text is None:
+            continue
+        for form, part in _ascii_forms(text, kind):
+            key = form.lower()
+            single = _SEPARATED.search(key) is None
+            if len(key) >= MIN_VALUE and not (single and (len(key) < MIN_WORD or key in common)):
+                rows.append((PART_RANK.get(part, 1), i, key, False, part, replacement))
+        digits = re.sub(r"\D", "", text)
+        if 7 <= len(digits) <= 19 and sum(c.isalpha() for c in text) <= 3:
+            rows.append((0, i, digits[-DIGIT_KEY:], True, "full", replacement))
+    kept: dict[tuple[str, bool], tuple[int, str, str | None]] = {}
+    for _, i, key, digit, part, replacement in sorted(rows, key=lambda r: (r[0], r[1])):
+        kept.setdefault((key, digit), (i, part, replacement))
+    words, digit_trie = (ahocorasick.Automaton(ahocorasick.STORE_INTS) for _ in range(2))
+    for entry, (key, digit) in enumerate(kept):
+        (digit_trie if digit else words).add_word(key, entry)
+    if len(words):
+        words.make_automaton()
+    return Terms(
+        sources=[s.name for s in sources],
+        replacements=pl.Series([_part_text(r, part) for _, part, r in kept.values()], dtype=pl.String),
+        entry_source=array("H", [i for i, _, _ in kept.values()]),
+        lengths=array("H", [min(len(key), 65535) for key, _ in kept]),
+        words=words,
+        digits=digit_trie,
+    )
+
+
+_SEPARATED = re.compile(r"[\s,.@\d-]")
+_REPLACEMENT_PARTS = re.compile(r"[ @,]")
+
+
+@functools.cache
+def _common_set() -> frozenset[str]:
+    return frozenset(common_words().to_list())
+
+
+def _ascii_forms(text: str, kind: str) -> list[tuple[str, str]]:
+    """:func:`~privprep.detect.forms.forms` of one printable ASCII value: (form, part)."""
+    value = text.strip()
+    if len(value) < MIN_VALUE:
+        return []
+    found = [(value, "full")]
+    if kind == "name":
+        words = [w for w in re.sub(r"[^A-Za-z'\-.]+", " ", value).strip().split(" ") if w]
+        if len(words) >= 2:
+            first, last = words[0], words[-1]
+            bare = first.strip(".")
+            found += [(f"{first} {last}", "full"), (f"{last}, {first}", "last_first"),
+                      (f"{bare[:1]}. {last}", "initial"), (bare, "first"), (last, "last")]  # fmt: skip
+        elif words:
+            found.append((words[0], "full"))
+    elif kind == "email" and "@" in value:
+        found.append((value.split("@")[0], "local"))
+    return found
+
+
+def _part_text(replacement: str | None, part: str) -> str | None:
+    """:func:`~privprep.detect.forms.with_parts` of one replacement (no address parts here)."""
+    if replacement is None or part == "full" or _REPLACEMENT_PARTS.search(replacement) is None:
+        return replacement
+    words = replacement.split(" ")
+    first, last = words[0], words[-1]
+    pieces = {"first": first, "last": last, "last_first": f"{last}, {first}",
+              "initial": f"{first[:1]}. {last}", "local": replacement.split("@")[0]}  # fmt: skip
+    return pieces.get(part, replacement)
 
 
 def _own_terms(

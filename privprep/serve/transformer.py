@@ -73,18 +73,19 @@ class Transformer:
     def transform_batch(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Each record's protected form; any invalid record refuses the whole batch (RecordError)."""
         rows = [self._row(record, i if len(records) > 1 else None) for i, record in enumerate(records)]
-        slow = self.table.run(rows, self._slow) if self._slow else None
         out = []
-        for i, row in enumerate(rows):
+        for row in rows:
             values: dict[str, Any] = {}
             for name, fn in self._fast:
                 try:
                     values[name] = fn(row)
                 except Unsupported:
                     values[name] = self.table.run([row], [name])[0][name]
-            if slow is not None:
-                values.update(slow[i])
-            out.append({name: values[name] for name in self._order} if slow is not None else values)
+            out.append(values)
+        if self._slow:  # after the twins: a scrubbed column replaces the record's values by their outputs
+            for values, slow in zip(out, self.table.run(rows, self._slow, out), strict=True):
+                values.update(slow)
+            out = [{name: values[name] for name in self._order} for values in out]
         self._count(rows)
         return out
 
