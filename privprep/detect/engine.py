@@ -71,8 +71,9 @@ class LoadedSpacyEngine(SpacyNlpEngine):
         """
         entities, scores = self._get_updated_entities(list(doc.ents), self._get_scores_for_entities(doc))
         indices, lemmas, keywords = [], [], []
+        text = doc.text  # joined from the tokens on every access
         for start, length, stop, punct in doc.to_array([IDX, LENGTH, IS_STOP, IS_PUNCT]).tolist():
-            lower = doc.text[start : start + length].lower()
+            lower = text[start : start + length].lower()
             indices.append(start)
             lemmas.append(lower)
             if not (stop or punct or lower == "be"):
