@@ -11,6 +11,7 @@ policy defines custom entities (a deny list can match any word).
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -35,6 +36,8 @@ def needs_ner(texts: pl.Series) -> pl.Series:
     That is: a capitalized word that is not a stop word and not a common English word
     opening a sentence ("Issue resolved."), or a known first name in lower case.
     """
+    if texts.len() == 1 and (one := needs_ner_ascii(texts[0])) is not None:  # one record (serving)
+        return pl.Series([one])
     stop, common, first = _ner_words()
     low = texts.str.to_lowercase()
     frame = pl.DataFrame({
@@ -52,6 +55,29 @@ def needs_ner(texts: pl.Series) -> pl.Series:
         named=pl.col("words").list.eval(pl.element().is_in(first)).list.any(),
     )
     return (out["capital"] | out["named"]).fill_null(False)
+
+
+_ASCII_CAPS = re.compile(r"\b[A-Z][A-Za-z'-]*", re.ASCII)
+_ASCII_OPENING = re.compile(r"(?:^|[.!?:;]\s+)[A-Z][A-Za-z'-]*", re.ASCII)
+_ASCII_WORDS = re.compile(r"[A-Za-z]+")
+
+
+def needs_ner_ascii(text: str | None) -> bool | None:
+    """:func:`needs_ner` of one ASCII text in Python (``None`` for other texts: the vectorized
+    form reads Unicode letter classes)."""
+    if text is None:
+        return False
+    if not text.isascii():
+        return None
+    stop, common, first = _ner_sets()
+    caps = {w.lower() for w in _ASCII_CAPS.findall(text)} - stop
+    opening = {w.strip(".!?:; \n\t").lower() for w in _ASCII_OPENING.findall(text)} & common
+    return bool(caps - opening) or any(w in first for w in _ASCII_WORDS.findall(text.lower()))
+
+
+@functools.cache
+def _ner_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    return tuple(frozenset(words.explode().drop_nulls().to_list()) for words in _ner_words())  # type: ignore[return-value]
 
 
 @functools.cache

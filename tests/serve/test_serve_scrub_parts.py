@@ -1,4 +1,4 @@
-"""One record's own-values dictionary built directly equals the vectorized one (no Presidio: fast)."""
+"""One record's scrub path in Python (own-values dictionary, NER pre-filter) equals the vectorized one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from privprep.detect.table import build_terms, record_terms
+from privprep.detect.text import needs_ner, needs_ner_ascii
 from privprep.plan import compile_plan
 
 SCHEMA = pl.Schema({"name": pl.String, "email": pl.String, "phone": pl.String, "code": pl.String,
@@ -43,7 +44,8 @@ def test_record_terms_equal_build_terms(values: list, replacements: list) -> Non
         assert direct is None  # the vectorized forms fold accents and read Unicode classes
         return
     assert direct is not None
-    series = {s.name: pl.Series([v] if v is not None else [], dtype=pl.String) for s, v in zip(SOURCES, values)}
+    present = [[v] if v is not None else [] for v in values]
+    series = {s.name: pl.Series(v, dtype=pl.String) for s, v in zip(SOURCES, present, strict=True)}
     by_name = dict(zip([s.name for s in SOURCES], replacements, strict=True))
 
     def replace(source, found: pl.Series) -> pl.Series:  # type: ignore[no-untyped-def]
@@ -59,3 +61,17 @@ def test_addresses_take_the_vectorized_path() -> None:
     policy = make_policy({"street": "drop", "note": "scrub"}, unlisted="fail")
     sources = compile_plan(policy, pl.Schema({"street": pl.String, "note": pl.String})).text_sources["note"]
     assert record_terms(sources, ["1 Main Street, Springfield"], ["x"]) is None
+
+
+SENTENCES = st.lists(
+    st.sampled_from(["The", "issue", "Resolved.", "maria", "Maria", "called", "Lyon", "I", "ok!", "John's",
+                     "well-known", "\n", "\t", "\x1c", "x.", "Follow", ":", "JUNE", "1984", "O'Neil"]),
+    max_size=12,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.none() | SENTENCES | st.text(alphabet=string.printable, max_size=40), min_size=1))
+def test_needs_ner_of_one_text_equals_the_vectorized_form(texts: list) -> None:
+    vectorized = needs_ner(pl.Series([*texts, "x"], dtype=pl.String)).to_list()[:-1]  # two texts or more
+    assert [needs_ner_ascii(t) for t in texts] == vectorized
