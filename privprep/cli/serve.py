@@ -39,4 +39,5 @@ def serve(
     transformer = compile(policy, schema=schema, audit_log=audit_log, flush_seconds=flush)
     for warning in transformer.warnings:
         err.print(f"[yellow]warning[/]: {warning}", highlight=False)
-    uvicorn.run(create_app(transformer), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(transformer), host=host, port=port, log_level="warning", access_log=False,
+                server_header=False, date_header=False)  # fmt: skip
