@@ -3,8 +3,10 @@
 In process (warm): a 10-field record with 6 protected fields through the scalar twins, beside the
 same record through the operators' Polars expressions on a one-row frame (the exact path every
 twin is checked against), and a record whose 300-character note is scrubbed (table-aware + Presidio).
-Over loopback: ``privprep serve`` in a child process, keep-alive HTTP clients in threads at
-concurrency 1, 8 and 32, each level for ``--seconds``; p50/p99 latency and requests/s.
+Over loopback: ``privprep serve`` in a child process; the load client is this process, one asyncio
+event loop (uvloop when installed) holding 1, 8 or 32 raw keep-alive HTTP/1.1 connections with the
+requests encoded beforehand, each level for ``--seconds``: p50/p99 latency, requests/s, and the CPU
+share of server and client (both run on the same cores, so a cheap client matters).
 
 Goals (issue 13): structured p99 ≤ 100 µs, scrubbed p99 ≤ 20 ms, serve p99 ≤ 5 ms at concurrency 8.
 
@@ -15,20 +17,28 @@ Goals (issue 13): structured p99 ≤ 100 µs, scrubbed p99 ≤ 20 ms, serve p99 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import polars as pl
 
 import privprep
+
+try:
+    import uvloop
+
+    run = uvloop.run
+except ImportError:  # the serve extra brings it; asyncio's own loop otherwise
+    run = asyncio.run
 
 KEY = "bench-key-7f3a9c2e4b1d8f6a"
 POLICY = """\
@@ -85,7 +95,7 @@ def timed(fn, inputs: list) -> tuple[list[float], float]:  # type: ignore[no-unt
     return lat, (time.process_time() - cpu0) / len(inputs)
 
 
-def in_process(folder: Path, n: int) -> dict[str, float]:
+def in_process(folder: Path, n: int, n_notes: int) -> dict[str, float]:
     policy = privprep.parse_policy(POLICY)
     t = privprep.compile(policy, key=KEY, schema=SCHEMA, audit_log=folder / "audit.jsonl")
     rows = [record(i) for i in range(n)]
@@ -98,7 +108,7 @@ def in_process(folder: Path, n: int) -> dict[str, float]:
     t.close()
     note_policy, note_schema = privprep.parse_policy(NOTE_POLICY), {**SCHEMA, "note": pl.String}
     note_t = privprep.compile(note_policy, key=KEY, schema=note_schema, audit_log=folder / "audit.jsonl")
-    notes = [{**record(i), "note": NOTE.format(i=i, **record(i))} for i in range(120)]
+    notes = [{**record(i), "note": NOTE.format(i=i, **record(i))} for i in range(n_notes + 20)]
     for r in notes[:20]:
         note_t.transform(r)
     scrub, scrub_cpu = timed(note_t.transform, notes[20:])
@@ -122,21 +132,72 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _client(port: int, stop: float, out: list[float], errors: list[int], start_at: int) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"content-type": "application/json"}
-    i = start_at
-    while time.perf_counter() < stop:
-        body = json.dumps(record(i))
-        t0 = time.perf_counter()
-        conn.request("POST", "/transform", body, headers)
-        answer = conn.getresponse()
-        answer.read()
-        out.append(time.perf_counter() - t0)
-        if answer.status != 200:
-            errors.append(answer.status)
-        i += 1
-    conn.close()
+_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection sending prepared requests back to back, timing each answer."""
+
+    def __init__(
+        self, requests: list[bytes], stop: float, found: dict[str, list], done: asyncio.Future
+    ) -> None:
+        self.requests, self.stop, self.found, self.done = requests, stop, found, done
+        self.buffer, self.length, self.sent, self.started = bytearray(), 0, 0, 0.0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        self._send()
+
+    def _send(self) -> None:
+        if time.perf_counter() >= self.stop:
+            self.transport.close()
+            return
+        self.buffer.clear()
+        self.length = 0
+        self.started = time.perf_counter()
+        self.transport.write(self.requests[self.sent % len(self.requests)])  # type: ignore[attr-defined]
+        self.sent += 1
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if not self.length:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            self.length = end + 4 + int(_LENGTH.search(self.buffer, 0, end + 2).group(1))  # type: ignore[union-attr]
+        if len(self.buffer) >= self.length:
+            self.found["latency"].append(time.perf_counter() - self.started)
+            if self.buffer[9:12] != b"200":
+                self.found["errors"].append(int(self.buffer[9:12]))
+            self._send()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+
+def _requests(n: int) -> list[bytes]:
+    head = (
+        "POST /transform HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
+        "content-length: {}\r\n\r\n"
+    )
+    bodies = [json.dumps(record(i)).encode() for i in range(n)]
+    return [head.format(len(body)).encode() + body for body in bodies]
+
+
+async def _load(port: int, level: int, seconds: float, requests: list[bytes]) -> dict[str, list]:
+    loop = asyncio.get_running_loop()
+    found: dict[str, list] = {"latency": [], "errors": []}
+    stop, waits = time.perf_counter() + seconds, []
+    for k in range(level):
+        done = loop.create_future()
+        share = requests[k::level]
+        await loop.create_connection(
+            lambda s=share, d=done: _Connection(s, stop, found, d), "127.0.0.1", port
+        )
+        waits.append(done)
+    await asyncio.gather(*waits)
+    return found
 
 
 def cpu_seconds(pid: int) -> float:
@@ -165,25 +226,29 @@ def over_http(folder: Path, seconds: float, levels: list[int]) -> dict[str, floa
                 break
             except OSError:
                 time.sleep(0.05)
-        heading = f"{'p50':>10} {'p99':>10} {'req/s':>10} {'server cpu/req':>15}"
+        requests = _requests(4096)
+        run(_load(port, 4, 1.0, requests))  # warm: connections, caches, the server's first requests
+        heading = (
+            f"{'p50':>10} {'p99':>10} {'req/s':>10} {'server cpu/req':>15} {'cpu server':>11} {'client':>7}"
+        )
+        heading += "  load"
         print(f"\n{'privprep serve over loopback':34} {heading}")
         for level in levels:
-            lat: list[float] = []
-            errors: list[int] = []
-            stop = time.perf_counter() + seconds
-            threads = [threading.Thread(target=_client, args=(port, stop, lat, errors, k * 1_000_000))
-                       for k in range(level)]  # fmt: skip
-            begin, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
+            begin, cpu_before, client_before = (
+                time.perf_counter(),
+                cpu_seconds(server.pid),
+                time.process_time(),
+            )
+            results = run(_load(port, level, seconds, requests))
             elapsed = time.perf_counter() - begin
+            server_cpu, client_cpu = cpu_seconds(server.pid) - cpu_before, time.process_time() - client_before
+            lat, errors = results["latency"], results["errors"]
             p50, p99 = percentiles(lat)
             note = f"  ({len(errors)} errors)" if errors else ""
-            rate, per_request = len(lat) / elapsed, (cpu_seconds(server.pid) - cpu_before) / max(1, len(lat))
-            line = f"{p50 * 1e3:8.2f}ms {p99 * 1e3:8.2f}ms {rate:10.0f} {per_request * 1e6:13.0f}µs"
-            print(f"{f'concurrency {level}':34} {line}{note}")
+            rate, per_request = len(lat) / elapsed, server_cpu / max(1, len(lat))
+            shares = f"{server_cpu / elapsed:10.0%} {client_cpu / elapsed:7.0%}"
+            line = f"{p50 * 1e3:8.2f}ms {p99 * 1e3:8.2f}ms {rate:10.0f} {per_request * 1e6:13.0f}µs {shares}"
+            print(f"{f'concurrency {level}':34} {line}  {os.getloadavg()[0]:.1f}{note}")
             found[f"serve_c{level}_p99_ms"] = p99 * 1e3
     finally:
         server.terminate()
@@ -194,13 +259,14 @@ def over_http(folder: Path, seconds: float, levels: list[int]) -> dict[str, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--notes", type=int, default=400, help="scrubbed records timed")
     parser.add_argument("--seconds", type=float, default=5.0, help="per concurrency level")
     parser.add_argument("--levels", default="1,8,32")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (clients and server share them)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        found = in_process(folder, args.records)
+        found = in_process(folder, args.records, args.notes)
         found |= over_http(folder, args.seconds, [int(x) for x in args.levels.split(",")])
     print("\ngoal                     measured      goal")
     for name, goal in GOALS.items():
