@@ -60,13 +60,15 @@ def needs_ner(texts: pl.Series) -> pl.Series:
 _ASCII_CAPS = re.compile(r"\b[A-Z][A-Za-z'-]*", re.ASCII)
 _ASCII_OPENING = re.compile(r"(?:^|[.!?:;]\s+)[A-Z][A-Za-z'-]*", re.ASCII)
 _ASCII_WORDS = re.compile(r"[A-Za-z]+")
+_PLACEHOLDERS = re.compile("[\U000f0000-\U000ffffd]")
 
 
 def needs_ner_ascii(text: str | None) -> bool | None:
-    """:func:`needs_ner` of one ASCII text in Python (``None`` for other texts: the vectorized
-    form reads Unicode letter classes)."""
+    """:func:`needs_ner` of one ASCII text (private-use placeholders allowed) in Python; ``None``
+    for other texts (the vectorized form reads Unicode letter classes)."""
     if text is None:
         return False
+    text = _PLACEHOLDERS.sub("\x00", text)  # scrub's placeholders, like NUL: no letter, word or space
     if not text.isascii():
         return None
     stop, common, first = _ner_sets()

@@ -65,7 +65,8 @@ def test_addresses_take_the_vectorized_path() -> None:
 
 SENTENCES = st.lists(
     st.sampled_from(["The", "issue", "Resolved.", "maria", "Maria", "called", "Lyon", "I", "ok!", "John's",
-                     "well-known", "\n", "\t", "\x1c", "x.", "Follow", ":", "JUNE", "1984", "O'Neil"]),
+                     "well-known", "\n", "\t", "\x1c", "x.", "Follow", ":", "JUNE", "1984", "O'Neil",
+                     "\U000f0000", "\U000f0001Lee", "\x00"]),
     max_size=12,
 ).map(" ".join)  # fmt: skip
 
