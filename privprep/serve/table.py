@@ -72,7 +72,7 @@ class TablePath:
     def _scrubbed(self, name: str, row: Row, outputs: Row) -> Any:
         """The scrubbed text of one record with its own values (no query), or ``_NOT_DIRECT``."""
         from privprep.detect.scrub import Scrubber
-        from privprep.detect.table import record_terms
+        from privprep.detect.table import build_terms, record_terms
 
         text, column = row[name], self.aware[name]
         if text is None:
@@ -93,10 +93,24 @@ class TablePath:
             texts.append(as_text(value))
             replacements.append(replacement)
         terms = record_terms(sources, texts, replacements)
-        if terms is None:
-            return _NOT_DIRECT
+        if terms is None:  # accents, Unicode classes, addresses: the vectorized forms of the few values
+            terms = build_terms(column.rule, sources, *self._values(sources, row, replacements))
         scrubber = Scrubber(column.rule, self.plan.policy, self._scrub_keys[name], terms=terms)  # type: ignore[arg-type]
         return scrubber(pl.Series(name, [text], dtype=pl.String))[0]
+
+    def _values(
+        self, sources: list[Any], row: Row, replacements: list[Any]
+    ) -> tuple[dict[str, pl.Series], Any]:
+        """:func:`~privprep.detect.table.build_terms`' values and replacer for one record."""
+        schema = self.plan.schema
+        values = {s.name: pl.Series([row[s.name]] if row[s.name] is not None else [], dtype=schema[s.name])
+                  for s in sources}  # fmt: skip
+        by_name = {s.name: r for s, r in zip(sources, replacements, strict=True)}
+
+        def replace(source: Any, found: pl.Series) -> pl.Series:
+            return pl.Series([by_name[source.name]] * found.len(), dtype=pl.String)
+
+        return values, replace
 
     def _replacement(self, name: str, source: Any, value: Any, outputs: Row) -> Any:
         """What a match of ``source``'s value becomes (:func:`~privprep.detect.replace.replacer`)."""

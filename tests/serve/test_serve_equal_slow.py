@@ -17,22 +17,25 @@ from privprep.transforms.fake import FAKE_KINDS
 pytestmark = pytest.mark.slow
 FAKES = {f"fake_{kind}": {"action": "fake", "kind": kind} for kind in FAKE_KINDS}
 FAKE_SCHEMA = pl.Schema(dict.fromkeys(FAKES, pl.String))
-NAMES = st.sampled_from(["Maria Lopez", "John Carter", "Ana", "Lee Wong"])
+NAMES = st.sampled_from(["Maria Lopez", "John Carter", "Ana", "Lee Wong", "María López", "Zoë Ødegaard"])
 EMAILS = st.sampled_from(["maria@example.com", "jc@example.org"])
 PHONES = st.sampled_from(["+1 555 010 0142", "(555) 010-0199", "12"])
+CITIES = st.sampled_from(["Lyon", "Saint-Étienne", "12 Rue de la Paix, Paris"])
 NOTES = st.builds(
-    lambda n, e, p, tail: f"Call {n} at {p} or write to {e}. {tail}",
+    lambda n, e, p, c, tail: f"Call {n} at {p} or write to {e}, in {c}. {tail}",
     NAMES,
     EMAILS,
     PHONES,
+    CITIES,
     st.text(max_size=30),
 )
-SCRUB_SCHEMA = pl.Schema({"name": pl.String, "email": pl.String, "phone": pl.String, "note": pl.String,
-                          "tagged": pl.String})  # fmt: skip
+SCRUB_SCHEMA = pl.Schema({"name": pl.String, "email": pl.String, "phone": pl.String, "city": pl.String,
+                          "note": pl.String, "tagged": pl.String})  # fmt: skip
 SCRUB = {
     "name": {"action": "fake", "kind": "name"},
     "email": "pseudonymize",
     "phone": {"action": "mask", "keep_last": 2},
+    "city": {"action": "fake", "kind": "city"},  # an address kind: the vectorized forms
     "note": {"action": "scrub", "with": "fake"},
     "tagged": {"action": "scrub", "with": "tag", "from_columns": "none"},
 }
@@ -87,6 +90,7 @@ def test_every_fake_kind(tmp_path_factory: pytest.TempPathFactory, batch: list[d
             "name": NAMES,
             "email": EMAILS,
             "phone": PHONES,
+            "city": CITIES,
             "note": st.none() | NOTES,
             "tagged": st.none() | NOTES,
         }
