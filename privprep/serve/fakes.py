@@ -41,6 +41,7 @@ def _pick(values: list[str], digest: str, slot: int) -> str:
     return values[_slot(digest, 8 * slot) % len(values)]
 
 
+@lru_cache(maxsize=256)
 def pooled(kind: str, locale: str) -> Pooled:
     """``digest -> fake`` for a pooled ``kind`` in ``locale`` (what ``pooled_fake`` gives it)."""
     first, last = _values("first_name", locale), _values("last_name", locale)

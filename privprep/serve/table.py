@@ -71,8 +71,8 @@ class TablePath:
 
     def _scrubbed(self, name: str, row: Row, outputs: Row) -> Any:
         """The scrubbed text of one record with its own values (no query), or ``_NOT_DIRECT``."""
-        from privprep.detect.scrub import Scrubber
         from privprep.detect.table import build_terms, record_terms
+        from privprep.serve.scrub import RecordScrubber
 
         text, column = row[name], self.aware[name]
         if text is None:
@@ -95,7 +95,7 @@ class TablePath:
         terms = record_terms(sources, texts, replacements)
         if terms is None:  # accents, Unicode classes, addresses: the vectorized forms of the few values
             terms = build_terms(column.rule, sources, *self._values(sources, row, replacements))
-        scrubber = Scrubber(column.rule, self.plan.policy, self._scrub_keys[name], terms=terms)  # type: ignore[arg-type]
+        scrubber = RecordScrubber(column.rule, self.plan.policy, self._scrub_keys[name], terms=terms)  # type: ignore[arg-type]
         return scrubber(pl.Series(name, [text], dtype=pl.String))[0]
 
     def _values(

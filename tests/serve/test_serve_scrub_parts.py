@@ -9,9 +9,12 @@ from core_helpers import make_policy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from privprep.detect.scrub import Scrubber
 from privprep.detect.table import build_terms, record_terms
 from privprep.detect.text import needs_ner, needs_ner_ascii
 from privprep.plan import compile_plan
+from privprep.serve.scrub import RecordScrubber
+from privprep.transforms.fake import ENTITY_FAKES
 
 SCHEMA = pl.Schema({"name": pl.String, "email": pl.String, "phone": pl.String, "code": pl.String,
                     "nick": pl.String, "note": pl.String})  # fmt: skip
@@ -76,3 +79,19 @@ SENTENCES = st.lists(
 def test_needs_ner_of_one_text_equals_the_vectorized_form(texts: list) -> None:
     vectorized = needs_ner(pl.Series([*texts, "x"], dtype=pl.String)).to_list()[:-1]  # two texts or more
     assert [needs_ner_ascii(t) for t in texts] == vectorized
+
+
+SPANS = st.lists(
+    st.tuples(st.sampled_from(sorted(ENTITY_FAKES)), st.text(min_size=1, max_size=20)), max_size=6
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(found=SPANS, locale=st.sampled_from(["en_US", "de_DE", "fr_FR"]))
+def test_record_scrubber_fakes_spans_as_the_scrubber(found: list, locale: str) -> None:
+    policy = make_policy({"note": {"action": "scrub", "with": "fake", "locale": locale}}, unlisted="fail")
+    rule = policy.columns["note"]
+    key_hex = "ab" * 32
+    assert RecordScrubber(rule, policy, key_hex).replacements(found) == Scrubber(
+        rule, policy, key_hex
+    ).replacements(found)
