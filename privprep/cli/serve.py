@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import typer
@@ -39,5 +40,6 @@ def serve(
     transformer = compile(policy, schema=schema, audit_log=audit_log, flush_seconds=flush)
     for warning in transformer.warnings:
         err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    gc.freeze()  # the loaded model, pools and plan: out of every later collection's way
     uvicorn.run(create_app(transformer), host=host, port=port, log_level="warning", access_log=False,
                 server_header=False, date_header=False)  # fmt: skip
