@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ from core_helpers import KEY, make_policy, records
 import privprep
 
 uvicorn = pytest.importorskip("uvicorn")
-from privprep.serve.app import create_app  # noqa: E402
+from privprep.serve.app import _encode, create_app  # noqa: E402
 
 SCHEMA = {"email": pl.String, "age": pl.Int64, "seen": pl.Date}
 COLUMNS = {"email": "pseudonymize", "age": {"action": "generalize", "bins": [18, 65]}, "seen": "keep"}
@@ -140,3 +141,14 @@ def test_other_routes(client) -> None:  # type: ignore[no-untyped-def]
     http, _ = client
     assert http.call("GET", "/transform")[0] == 405
     assert http.call("GET", "/nowhere")[0] == 404
+
+
+def test_answers_are_json_for_every_output_type() -> None:
+    outputs = {
+        "nan": float("nan"), "inf": float("inf"), "token": b"\x01\xff", "age": dt.timedelta(seconds=1.5),
+        "day": dt.date(2024, 1, 2), "at": dt.datetime(2024, 1, 2, 3, 4, 5, 6), "n": -(2**63), "s": "é",
+    }  # fmt: skip
+    assert json.loads(_encode(outputs)) == {
+        "nan": None, "inf": None, "token": "01ff", "age": 1.5, "day": "2024-01-02",
+        "at": "2024-01-02T03:04:05.000006", "n": -(2**63), "s": "é",
+    }  # fmt: skip
