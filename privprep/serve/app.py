@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
+from privprep.errors import PrivprepError, ReasonCode
 from privprep.serve.transformer import Transformer
-from privprep.serve.values import RecordError
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -77,7 +77,9 @@ def create_app(transformer: Transformer) -> App:
         run = transformer.transform_batch if isinstance(records, list) else transformer.transform
         try:
             return 200, _encode(run(records))
-        except RecordError as exc:
+        except PrivprepError as exc:  # a refused field, or a text longer than scrub analyzes
+            if exc.code is not ReasonCode.INPUT_INVALID:
+                raise
             return _refused(exc.message)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:

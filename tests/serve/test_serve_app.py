@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import os
@@ -152,3 +153,26 @@ def test_answers_are_json_for_every_output_type() -> None:
         "nan": None, "inf": None, "token": "01ff", "age": 1.5, "day": "2024-01-02",
         "at": "2024-01-02T03:04:05.000006", "n": -(2**63), "s": "é",
     }  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_text_longer_than_scrub_analyzes_is_a_422_without_values(tmp_path: Path) -> None:
+    schema = {"name": pl.String, "note": pl.String}
+    columns = {"name": "pseudonymize", "note": {"action": "scrub", "with": "tag"}}
+    t = privprep.compile(make_policy(columns), key=KEY, schema=schema, audit_log=tmp_path / "audit.jsonl")
+    body = json.dumps({"name": "Maria Lopez", "note": "Maria Lopez called. " * 6000}).encode()
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "path": "/transform", "method": "POST"}
+    asyncio.run(create_app(t)(scope, receive, send))
+    t.close()
+    assert sent[0]["status"] == 422
+    answer = json.loads(sent[1]["body"])  # type: ignore[arg-type]
+    assert answer["error"] == "input_invalid" and "longer than 100,000 characters" in answer["message"]
+    assert "Maria" not in str(sent)
