@@ -5,7 +5,8 @@ evidence lists each signal with its share and contribution, so the decision can 
 back. Value signals decide; value shapes (names, addresses, postcodes, handles, credentials)
 decide behind column-level guards (:mod:`privprep.detect.shape_signals`); weaker shapes (digit
 counts) only corroborate what the column name says. The best entity at or above
-``threshold`` wins.
+``threshold`` wins. Columns whose dtype cannot hold personal data are reported as skipped
+(:mod:`privprep.detect.skip`); NER runs last, batched over all columns still undecided.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from privprep.detect.names import STRONG, NameHint, kind_hint, name_hints, name_
 from privprep.detect.report import ColumnFinding
 from privprep.detect.sampling import ColumnSample
 from privprep.detect.shapes import scientific_share
+from privprep.detect.skip import skip_reason
 from privprep.detect.text import analyze_free_text, free_text_score, ner_shares, pattern_shares
 from privprep.detect.vocab import NOT_CONTACT, NOT_PERSONAL, NOT_PLACE
 from privprep.dtypes import render_dtype
@@ -55,16 +57,47 @@ class Settings:
     features: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A column whose value signals left it undecided: it waits for NER on ``texts``."""
+
+    cs: ColumnSample
+    ev: Evidence
+    base: dict[str, Any]
+    texts: pl.Series
+
+
 def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
     """The finding for one sampled column."""
+    return classify_all([cs], settings)[0]
+
+
+def classify_all(samples: list[ColumnSample], settings: Settings) -> list[ColumnFinding]:
+    """The findings for sampled columns; NER runs once for all undecided ones (:func:`ner_shares`)."""
+    prepared = [_without_ner(cs, settings) for cs in samples]
+    pending = [p for p in prepared if isinstance(p, Pending)]
+    shares = ner_shares(settings.detector, [p.texts for p in pending])
+    decided = []
+    for p, (found, analyzed) in zip(pending, shares, strict=True):
+        p.base["ner_values"] = analyzed
+        for entity, share in found.items():
+            p.ev.add(entity, f"ner:{entity}", NER_WEIGHT * share, share)
+        decided.append(_finding(p.cs, p.ev, p.base, settings.threshold))
+    after_ner = iter(decided)
+    return [next(after_ner) if isinstance(p, Pending) else p for p in prepared]
+
+
+def _without_ner(cs: ColumnSample, settings: Settings) -> ColumnFinding | Pending:
+    """The finding from everything but NER, or the column pending NER."""
     tokens = name_tokens(cs.name)
     hints = {h.entity: h for h in name_hints(tokens, settings.detector.custom)}
     ev, base = Evidence(), _base_evidence(cs, tokens)
+    if reason := skip_reason(cs, bool(hints), bool(settings.detector.custom)):
+        base.update(summary=f"skipped: {reason}", skipped=reason)
+        return ColumnFinding(name=cs.name, entity=None, score=0.0, evidence=base)
     values = cs.values
     if settings.allow and values.dtype == pl.String:
         values = values.filter(~values.is_in(pl.Series(settings.allow, dtype=pl.String).implode()))
-    if cs.dtype == pl.Boolean:
-        return _finding(cs, ev, base, settings.threshold)
     _name_signals(ev, hints, tokens)
     if values.is_empty():
         return _finding(cs, ev, base, settings.threshold)
@@ -91,8 +124,7 @@ def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
                default=0.0)  # a shape alone does not settle a column: NER still speaks
     base["ner_run"] = best < DECIDED and shape.letter_share > 0 and settings.detector.ner
     if base["ner_run"]:
-        for entity, share in ner_shares(settings.detector, texts).items():
-            ev.add(entity, f"ner:{entity}", NER_WEIGHT * share, share)
+        return Pending(cs, ev, base, texts)
     return _finding(cs, ev, base, settings.threshold)
 
 

@@ -2,7 +2,8 @@
 
 Rows come from ``WINDOWS`` slices spread over the table (Parquet reads only the row
 groups they touch; in-memory frames slice without copying). Each column then gives at
-most ``sample`` distinct non-null values, drawn with a fixed seed so scans repeat.
+most ``sample`` distinct non-null values in a seeded random order (so scans repeat, and any
+first ``n`` of them are a fair sample: detection stops early on them).
 """
 
 from __future__ import annotations
@@ -66,7 +67,6 @@ def column_samples(frame: pl.DataFrame, sample: int) -> list[ColumnSample]:
             out.append(ColumnSample(name, dtype, values.clear(), frame.height, values.len(), 0))
             continue
         distinct = values.unique().sort()
-        if distinct.len() > sample:
-            distinct = distinct.sample(sample, seed=0)
+        distinct = distinct.sample(min(sample, distinct.len()), shuffle=True, seed=0)
         out.append(ColumnSample(name, dtype, distinct, frame.height, values.len(), values.n_unique()))
     return out

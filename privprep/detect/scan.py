@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from privprep.detect.nested import scan_column
+from privprep.detect.nested import has_leaves, scan_column
 from privprep.detect.report import FEATURES, ScanReport
 from privprep.detect.sampling import ROWS_PER_VALUE, column_samples, sample_rows
 from privprep.policy.detection import DetectSpec
@@ -35,7 +35,7 @@ def scan(
     >>> report.columns[0].entity
     'EMAIL_ADDRESS'
     """
-    from privprep.detect.classify import Settings, classify  # imports Presidio and spaCy
+    from privprep.detect.classify import Settings, classify, classify_all  # imports Presidio and spaCy
     from privprep.detect.engine import get_detector
 
     spec = policy.detect if policy and policy.detect else DetectSpec()
@@ -45,9 +45,13 @@ def scan(
     allow = tuple(policy.allow) if policy else ()
     settings = Settings(detector, spec.threshold, allow, frozenset(chosen))
     frame = sample_rows(data.lazy(), sample * ROWS_PER_VALUE)
+    samples = column_samples(frame, sample)
+    flat = [cs for cs in samples if not has_leaves(cs.dtype)]
+    found = dict(zip((cs.name for cs in flat), classify_all(flat, settings), strict=True))  # one NER batch
     findings = []
-    for cs in column_samples(frame, sample):  # nested and binary columns: by their leaves (detect.nested)
-        findings.append(scan_column(cs, frame, sample, lambda leaf: classify(leaf, settings)))
+    for cs in samples:  # nested and binary columns: by their leaves (detect.nested)
+        finding = found.get(cs.name) or scan_column(cs, frame, sample, lambda leaf: classify(leaf, settings))
+        findings.append(finding)
         if on_column is not None:
             on_column(len(findings))
     return ScanReport(
