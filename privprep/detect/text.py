@@ -11,22 +11,20 @@ policy defines custom entities (a deny list can match any word).
 from __future__ import annotations
 
 import functools
-import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
 from privprep.detect.gazetteer import gazetteer
+from privprep.detect.sampling import CHUNK, settled
 
 PATTERN_HINT = r"[\d@.:/]"
 NER_ONLY = frozenset({"PERSON", "LOCATION", "NRP"})
 SPACY = "SpacyRecognizer"
 STRUCTURED_COVERAGE, NER_COVERAGE = 0.8, 0.6
 NER_SAMPLE, FREE_TEXT_SAMPLE = 300, 200
-CHUNK = 100  # values analyzed per round; a column stops once its shares are settled
-MARGIN = 0.05  # a share is settled once known to ±MARGIN (95 % normal interval)
 SPAN_THRESHOLD = 0.35  # minimum Presidio score of a span inside free text (scan and scrub)
 SATURATION = {"pattern": 0.05, "ner": 0.2}  # share of texts at which an entity counts in full
 FREE_TEXT_WEIGHTS = {"pattern": 0.9, "ner": 0.8}
@@ -67,19 +65,6 @@ def _ner_words() -> tuple[pl.Series, pl.Series, pl.Series]:
     common = pl.Series(sorted(gaz.common), dtype=pl.String).implode()
     first = pl.Series(sorted(gaz.first - gaz.common), dtype=pl.String).implode()
     return stop, common, first
-
-
-def settled(hits: Iterable[int], analyzed: int) -> bool:
-    """Whether every share ``hits / analyzed`` is known to ±``MARGIN`` (95 %), so more values
-    cannot move the column's decision by more than a weight × ``MARGIN``.
-
-    The variance is floored at ``1 / analyzed``: a share of 0 after 100 values is settled
-    (±0.02), one of 0.5 needs about 400 values, one of 0.9 about 140.
-    """
-    return all(
-        1.96 * math.sqrt(max(p * (1 - p), 1 / analyzed) / analyzed) <= MARGIN
-        for p in (n / analyzed for n in hits)
-    )
 
 
 def pattern_shares(

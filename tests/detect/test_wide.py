@@ -15,8 +15,8 @@ import privprep
 from privprep.detect import scan
 from privprep.detect.classify import Settings, classify, classify_all
 from privprep.detect.report import FEATURES
-from privprep.detect.sampling import column_samples
-from privprep.detect.text import CHUNK, NER_SAMPLE, settled
+from privprep.detect.sampling import CHUNK, column_samples, settled
+from privprep.detect.text import NER_SAMPLE
 from privprep.policy import parse_policy
 
 ROWS = 400
