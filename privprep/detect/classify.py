@@ -11,6 +11,7 @@ counts) only corroborate what the column name says. The best entity at or above
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,9 +73,18 @@ def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
     return classify_all([cs], settings)[0]
 
 
-def classify_all(samples: list[ColumnSample], settings: Settings) -> list[ColumnFinding]:
-    """The findings for sampled columns; NER runs once for all undecided ones (:func:`ner_shares`)."""
-    prepared = [_without_ner(cs, settings) for cs in samples]
+def classify_all(
+    samples: list[ColumnSample], settings: Settings, on_column: Callable[[int], None] | None = None
+) -> list[ColumnFinding]:
+    """The findings for sampled columns; NER runs once for all undecided ones (:func:`ner_shares`).
+
+    ``on_column`` gets the number of columns decided so far (those waiting for NER come last).
+    """
+    prepared: list[ColumnFinding | Pending] = []
+    for cs in samples:
+        prepared.append(_without_ner(cs, settings))
+        if on_column is not None and not isinstance(prepared[-1], Pending):
+            on_column(len(prepared) - sum(isinstance(p, Pending) for p in prepared))
     pending = [p for p in prepared if isinstance(p, Pending)]
     shares = ner_shares(settings.detector, [p.texts for p in pending])
     decided = []
@@ -83,6 +93,8 @@ def classify_all(samples: list[ColumnSample], settings: Settings) -> list[Column
         for entity, share in found.items():
             p.ev.add(entity, f"ner:{entity}", NER_WEIGHT * share, share)
         decided.append(_finding(p.cs, p.ev, p.base, settings.threshold))
+    if on_column is not None and pending:
+        on_column(len(samples))
     after_ner = iter(decided)
     return [next(after_ner) if isinstance(p, Pending) else p for p in prepared]
 

@@ -29,7 +29,8 @@ def scan(
     section sets threshold, language and NER; ``recognizers`` add custom entities; ``allow``
     values are never treated as personal data. ``features`` (default: all) exists for the
     evaluation, which measures each of privprep's additions to Presidio. ``on_column`` is
-    called with the number of columns classified so far (for progress displays).
+    called with the number of columns classified so far (for progress displays). NER runs
+    once, batched over every column the other signals left undecided.
 
     >>> report = scan(pl.LazyFrame({"email": ["ana@example.org"]}))
     >>> report.columns[0].entity
@@ -47,13 +48,12 @@ def scan(
     frame = sample_rows(data.lazy(), sample * ROWS_PER_VALUE)
     samples = column_samples(frame, sample)
     flat = [cs for cs in samples if not has_leaves(cs.dtype)]
-    found = dict(zip((cs.name for cs in flat), classify_all(flat, settings), strict=True))  # one NER batch
-    findings = []
-    for cs in samples:  # nested and binary columns: by their leaves (detect.nested)
-        finding = found.get(cs.name) or scan_column(cs, frame, sample, lambda leaf: classify(leaf, settings))
-        findings.append(finding)
+    found = dict(zip((cs.name for cs in flat), classify_all(flat, settings, on_column), strict=True))
+    for nested in (cs for cs in samples if has_leaves(cs.dtype)):  # by their leaves (detect.nested)
+        found[nested.name] = scan_column(nested, frame, sample, lambda leaf: classify(leaf, settings))
         if on_column is not None:
-            on_column(len(findings))
+            on_column(len(found))
+    findings = [found[cs.name] for cs in samples]
     return ScanReport(
         columns=findings,
         rows_sampled=frame.height,

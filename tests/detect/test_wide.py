@@ -122,3 +122,10 @@ def test_skipped_columns_are_in_the_audit_record(tmp_path: Path) -> None:
     assert set(columns) == {"active", "score"}
     assert columns["active"]["evidence"]["skipped"] == "boolean"
     assert columns["score"]["evidence"]["skipped"].startswith("floats")
+
+
+def test_progress_counts_every_column_once_in_order() -> None:
+    seen: list[int] = []
+    frame = _frame().with_columns(tags=pl.Series([["a@example.org"]] * ROWS))
+    scan(frame, policy=parse_policy("version: 1\nname: t\ndetect: {sample: 150}\n"), on_column=seen.append)
+    assert seen == sorted(set(seen)) and seen[-1] == frame.width
