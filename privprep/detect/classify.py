@@ -26,7 +26,7 @@ from privprep.detect.report import ColumnFinding
 from privprep.detect.sampling import ColumnSample
 from privprep.detect.shapes import scientific_share
 from privprep.detect.skip import skip_reason
-from privprep.detect.text import analyze_free_text, free_text_score, ner_shares, pattern_shares
+from privprep.detect.text import NER_ENTITIES, analyze_free_text, free_text_score, ner_shares, pattern_shares
 from privprep.detect.vocab import NOT_CONTACT, NOT_PERSONAL, NOT_PLACE
 from privprep.dtypes import render_dtype
 
@@ -46,6 +46,7 @@ SHAPES = ("shape:", "values:")
 PRIORITY = ("EMAIL_ADDRESS", "IBAN_CODE", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "MAC_ADDRESS", "CRYPTO",
             "URL", "PHONE_NUMBER", "NATIONAL_ID", "PASSWORD", "USERNAME", "DATE_OF_BIRTH", "ZIP_CODE",
             "GENDER", "AGE", "PERSON", "LOCATION", "NRP", "DATE_TIME")  # fmt: skip
+_ORDER = {e: i for i, e in enumerate(PRIORITY)}
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,30 @@ def _without_ner(cs: ColumnSample, settings: Settings) -> ColumnFinding | Pendin
     shape_signals.corroborate(ev, hints, values, texts)
     best = max((s["share"] for s in ev.signals if "share" in s and not s["signal"].startswith(SHAPES)),
                default=0.0)  # a shape alone does not settle a column: NER still speaks
-    base["ner_run"] = best < DECIDED and shape.letter_share > 0 and settings.detector.ner
+    wanted = best < DECIDED and shape.letter_share > 0 and settings.detector.ner
+    base["ner_run"] = wanted and _ner_can_change(ev)
+    if wanted and not base["ner_run"]:
+        base["ner_skipped"] = "settled: NER could change neither entity nor score"
     if base["ner_run"]:
         return Pending(cs, ev, base, texts)
     return _finding(cs, ev, base, settings.threshold)
+
+
+def _ner_can_change(ev: Evidence) -> bool:
+    """Whether NER, adding up to ``NER_WEIGHT`` to each of ``NER_ENTITIES``, could change the
+    finding's entity or score: not once the leader scores 1.0 and no entity NER can raise could
+    tie it there and win the tie."""
+    scores, totals = ev.scores(), ev.totals()
+    leader = min(scores, key=lambda e: (-scores[e], _rank(e)), default=None)
+    if leader is None or scores[leader] < 1.0:
+        return True
+    rivals = (e for e in NER_ENTITIES if e != leader and _rank(e) < _rank(leader))
+    return any(totals.get(e, 0.0) + NER_WEIGHT > 0.999 for e in rivals)
+
+
+def _rank(entity: str) -> int:
+    """Where ``entity`` stands in ties of scores: custom entities first, then ``PRIORITY``."""
+    return _ORDER.get(entity, -1)
 
 
 def _base_evidence(cs: ColumnSample, tokens: list[str]) -> dict[str, Any]:
@@ -207,10 +228,7 @@ def _free_text(
 
 def _finding(cs: ColumnSample, ev: Evidence, base: dict[str, Any], threshold: float) -> ColumnFinding:
     scores = ev.scores()
-    order = {e: i for i, e in enumerate(PRIORITY)}
-    ranked = sorted(
-        ((e, v) for e, v in scores.items() if v > 0), key=lambda kv: (-kv[1], order.get(kv[0], -1))
-    )
+    ranked = sorted(((e, v) for e, v in scores.items() if v > 0), key=lambda kv: (-kv[1], _rank(kv[0])))
     entity, score = ranked[0] if ranked else (None, 0.0)
     if score < threshold:
         entity = None

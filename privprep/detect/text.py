@@ -22,6 +22,7 @@ from privprep.detect.sampling import CHUNK, settled
 
 PATTERN_HINT = r"[\d@.:/]"
 NER_ONLY = frozenset({"PERSON", "LOCATION", "NRP"})
+NER_ENTITIES = NER_ONLY | {"DATE_TIME"}  # what a column's NER shares are counted for
 SPACY = "SpacyRecognizer"
 STRUCTURED_COVERAGE, NER_COVERAGE = 0.8, 0.6
 NER_SAMPLE, FREE_TEXT_SAMPLE = 300, 200
@@ -112,7 +113,7 @@ def ner_shares(detector: Any, columns: Sequence[pl.Series]) -> list[tuple[dict[s
     values = [texts.head(NER_SAMPLE).to_list() for texts in columns]
     hits: list[dict[str, int]] = [defaultdict(int) for _ in columns]
     done = [0] * len(columns)
-    entities = sorted(NER_ONLY | {"DATE_TIME"})
+    entities = sorted(NER_ENTITIES)
     todo = [c for c, v in enumerate(values) if v]
     while todo:
         owners = [(c, v) for c in todo for v in values[c][done[c] : done[c] + CHUNK]]

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import privprep
+from privprep.detect import classify as classify_module
 from privprep.detect import scan
 from privprep.detect.classify import Settings, classify, classify_all
 from privprep.detect.report import FEATURES
@@ -133,3 +134,30 @@ def test_progress_counts_every_column_once_in_order() -> None:
     frame = _frame().with_columns(tags=pl.Series([["a@example.org"]] * ROWS))
     scan(frame, policy=parse_policy("version: 1\nname: t\ndetect: {sample: 150}\n"), on_column=seen.append)
     assert seen == sorted(set(seen)) and seen[-1] == frame.width
+
+
+KNOWN = ("Maria", "Jonas", "Aylin", "Pierre", "Giulia", "Tomasz", "Sofia", "Henrik", "Lucas", "Emma")
+UNLISTED = ("Zbyszko", "Ingetraut", "Wojciecha", "Radomir", "Bozydar", "Eadlin", "Thorvald", "Gunnvor",
+            "Przemko", "Kasimira", "Eberwin", "Sigrun")  # fmt: skip
+
+
+def _first_names() -> pl.DataFrame:
+    rng = random.Random(3)
+    names = [rng.choice(KNOWN if i % 2 else UNLISTED) for i in range(ROWS)]
+    return pl.DataFrame({"first_name": names, "c02": names})
+
+
+def test_ner_is_skipped_when_it_could_not_change_the_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    settled_early = scan(_first_names())
+    named, bare = settled_early.finding("first_name"), settled_early.finding("c02")
+    assert named.entity == "PERSON" and named.score == 1.0 and not named.evidence["ner_run"]
+    assert named.evidence["ner_skipped"].startswith("settled")
+    assert bare.evidence["ner_run"] and "ner_skipped" not in bare.evidence  # below 1.0: NER still speaks
+    monkeypatch.setattr(classify_module, "_ner_can_change", lambda ev: True)
+    with_ner = scan(_first_names())
+    for column in ("first_name", "c02"):
+        assert (with_ner.finding(column).entity, with_ner.finding(column).score) == (
+            settled_early.finding(column).entity,
+            settled_early.finding(column).score,
+        )
+    assert with_ner.finding("first_name").evidence["ner_run"]
