@@ -229,8 +229,11 @@ def median(values: list[float]) -> float:
 
 
 def _cpu_seconds(usage: resource.struct_rusage | None = None) -> float:
-    usage = usage or resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """User + system seconds of ``usage``, or of this process and its reaped children (forked helpers)."""
+    if usage is not None:
+        return usage.ru_utime + usage.ru_stime
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _serve(module: str, function: str, kwargs_json: str) -> None:

@@ -5,11 +5,13 @@ evidence lists each signal with its share and contribution, so the decision can 
 back. Value signals decide; value shapes (names, addresses, postcodes, handles, credentials)
 decide behind column-level guards (:mod:`privprep.detect.shape_signals`); weaker shapes (digit
 counts) only corroborate what the column name says. The best entity at or above
-``threshold`` wins.
+``threshold`` wins. Columns whose dtype cannot hold personal data are reported as skipped
+(:mod:`privprep.detect.skip`); NER runs last, batched over all columns still undecided.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +25,8 @@ from privprep.detect.names import STRONG, NameHint, kind_hint, name_hints, name_
 from privprep.detect.report import ColumnFinding
 from privprep.detect.sampling import ColumnSample
 from privprep.detect.shapes import scientific_share
-from privprep.detect.text import analyze_free_text, free_text_score, ner_shares, pattern_shares
+from privprep.detect.skip import skip_reason
+from privprep.detect.text import NER_ENTITIES, analyze_free_text, free_text_score, ner_shares, pattern_shares
 from privprep.detect.vocab import NOT_CONTACT, NOT_PERSONAL, NOT_PLACE
 from privprep.dtypes import render_dtype
 
@@ -43,6 +46,7 @@ SHAPES = ("shape:", "values:")
 PRIORITY = ("EMAIL_ADDRESS", "IBAN_CODE", "CREDIT_CARD", "US_SSN", "IP_ADDRESS", "MAC_ADDRESS", "CRYPTO",
             "URL", "PHONE_NUMBER", "NATIONAL_ID", "PASSWORD", "USERNAME", "DATE_OF_BIRTH", "ZIP_CODE",
             "GENDER", "AGE", "PERSON", "LOCATION", "NRP", "DATE_TIME")  # fmt: skip
+_ORDER = {e: i for i, e in enumerate(PRIORITY)}
 
 
 @dataclass(frozen=True)
@@ -55,16 +59,58 @@ class Settings:
     features: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A column whose value signals left it undecided: it waits for NER on ``texts``."""
+
+    cs: ColumnSample
+    ev: Evidence
+    base: dict[str, Any]
+    texts: pl.Series
+
+
 def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
     """The finding for one sampled column."""
+    return classify_all([cs], settings)[0]
+
+
+def classify_all(
+    samples: list[ColumnSample], settings: Settings, on_column: Callable[[int], None] | None = None
+) -> list[ColumnFinding]:
+    """The findings for sampled columns; NER runs once for all undecided ones (:func:`ner_shares`).
+
+    ``on_column`` gets the number of columns decided so far (those waiting for NER come last).
+    """
+    prepared: list[ColumnFinding | Pending] = []
+    for cs in samples:
+        prepared.append(_without_ner(cs, settings))
+        if on_column is not None and not isinstance(prepared[-1], Pending):
+            on_column(len(prepared) - sum(isinstance(p, Pending) for p in prepared))
+    pending = [p for p in prepared if isinstance(p, Pending)]
+    shares = ner_shares(settings.detector, [p.texts for p in pending])
+    decided = []
+    for p, (found, analyzed) in zip(pending, shares, strict=True):
+        p.base["ner_values"] = analyzed
+        for entity, share in found.items():
+            p.ev.add(entity, f"ner:{entity}", NER_WEIGHT * share, share)
+        decided.append(_finding(p.cs, p.ev, p.base, settings.threshold))
+    if on_column is not None and pending:
+        on_column(len(samples))
+    after_ner = iter(decided)
+    return [next(after_ner) if isinstance(p, Pending) else p for p in prepared]
+
+
+def _without_ner(cs: ColumnSample, settings: Settings) -> ColumnFinding | Pending:
+    """The finding from everything but NER, or the column pending NER."""
     tokens = name_tokens(cs.name)
     hints = {h.entity: h for h in name_hints(tokens, settings.detector.custom)}
     ev, base = Evidence(), _base_evidence(cs, tokens)
+    if reason := skip_reason(cs, bool(hints), bool(settings.detector.custom)):
+        base.update(summary=f"skipped: {reason}", skipped=reason)
+        return ColumnFinding(name=cs.name, entity=None, score=0.0, evidence=base)
     values = cs.values
     if settings.allow and values.dtype == pl.String:
         values = values.filter(~values.is_in(pl.Series(settings.allow, dtype=pl.String).implode()))
-    if cs.dtype == pl.Boolean:
-        return _finding(cs, ev, base, settings.threshold)
     _name_signals(ev, hints, tokens)
     if values.is_empty():
         return _finding(cs, ev, base, settings.threshold)
@@ -89,11 +135,30 @@ def classify(cs: ColumnSample, settings: Settings) -> ColumnFinding:
     shape_signals.corroborate(ev, hints, values, texts)
     best = max((s["share"] for s in ev.signals if "share" in s and not s["signal"].startswith(SHAPES)),
                default=0.0)  # a shape alone does not settle a column: NER still speaks
-    base["ner_run"] = best < DECIDED and shape.letter_share > 0 and settings.detector.ner
+    wanted = best < DECIDED and shape.letter_share > 0 and settings.detector.ner
+    base["ner_run"] = wanted and _ner_can_change(ev)
+    if wanted and not base["ner_run"]:
+        base["ner_skipped"] = "settled: NER could change neither entity nor score"
     if base["ner_run"]:
-        for entity, share in ner_shares(settings.detector, texts).items():
-            ev.add(entity, f"ner:{entity}", NER_WEIGHT * share, share)
+        return Pending(cs, ev, base, texts)
     return _finding(cs, ev, base, settings.threshold)
+
+
+def _ner_can_change(ev: Evidence) -> bool:
+    """Whether NER, adding up to ``NER_WEIGHT`` to each of ``NER_ENTITIES``, could change the
+    finding's entity or score: not once the leader scores 1.0 and no entity NER can raise could
+    tie it there and win the tie."""
+    scores, totals = ev.scores(), ev.totals()
+    leader = min(scores, key=lambda e: (-scores[e], _rank(e)), default=None)
+    if leader is None or scores[leader] < 1.0:
+        return True
+    rivals = (e for e in NER_ENTITIES if e != leader and _rank(e) < _rank(leader))
+    return any(totals.get(e, 0.0) + NER_WEIGHT > 0.999 for e in rivals)
+
+
+def _rank(entity: str) -> int:
+    """Where ``entity`` stands in ties of scores: custom entities first, then ``PRIORITY``."""
+    return _ORDER.get(entity, -1)
 
 
 def _base_evidence(cs: ColumnSample, tokens: list[str]) -> dict[str, Any]:
@@ -163,10 +228,7 @@ def _free_text(
 
 def _finding(cs: ColumnSample, ev: Evidence, base: dict[str, Any], threshold: float) -> ColumnFinding:
     scores = ev.scores()
-    order = {e: i for i, e in enumerate(PRIORITY)}
-    ranked = sorted(
-        ((e, v) for e, v in scores.items() if v > 0), key=lambda kv: (-kv[1], order.get(kv[0], -1))
-    )
+    ranked = sorted(((e, v) for e, v in scores.items() if v > 0), key=lambda kv: (-kv[1], _rank(kv[0])))
     entity, score = ranked[0] if ranked else (None, 0.0)
     if score < threshold:
         entity = None

@@ -20,11 +20,15 @@ class Evidence:
             item["share"] = round(share, 3)
         self.signals.append(item)
 
-    def scores(self) -> dict[str, float]:
+    def totals(self) -> dict[str, float]:
+        """Each entity's sum of contributions, before clipping."""
         totals: dict[str, float] = {}
         for s in self.signals:
             totals[s["entity"]] = totals.get(s["entity"], 0.0) + s["contribution"]
-        return {e: round(min(1.0, max(0.0, v)), 3) for e, v in totals.items()}
+        return totals
+
+    def scores(self) -> dict[str, float]:
+        return {e: round(min(1.0, max(0.0, v)), 3) for e, v in self.totals().items()}
 
     def share(self, signal: str) -> float:
         """The share a signal recorded (0 when it was not added)."""

@@ -99,12 +99,18 @@ def gazetteer() -> Gazetteer:
                      frozenset(codes), words)  # fmt: skip
 
 
-def _tokens(values: pl.Series, drop: frozenset[str]) -> pl.Series:
-    """Lower-cased words of each value, without ``drop`` words (titles, degrees)."""
-    dropped = pl.Series(list(drop), dtype=pl.String)
+@functools.cache
+def _lookup(*fields: str) -> pl.Series:
+    """The union of the gazetteer's lists ``fields``, imploded for ``is_in``: built once per process."""
+    gaz = gazetteer()
+    return pl.Series(list(frozenset().union(*(getattr(gaz, f) for f in fields))), dtype=pl.String).implode()
+
+
+def _tokens(values: pl.Series, dropped: pl.Series) -> pl.Series:
+    """Lower-cased words of each value, without ``dropped`` words (titles, degrees)."""
     words = values.cast(pl.String).str.to_lowercase().str.replace_all(r"[,;()\-]", " ").str.split(" ")
     return words.list.eval(pl.element().str.strip_chars(".")).list.eval(
-        pl.element().filter((pl.element().str.len_chars() > 0) & ~pl.element().is_in(dropped.implode()))
+        pl.element().filter((pl.element().str.len_chars() > 0) & ~pl.element().is_in(dropped))
     )
 
 
@@ -112,16 +118,12 @@ def person_share(values: pl.Series) -> float:
     """Share of values made of known first/last names (at least one not a common word)."""
     if values.is_empty():
         return 0.0
-    gaz = gazetteer()
-    names = pl.Series(list(gaz.first | gaz.last), dtype=pl.String)
-    common = pl.Series(list(gaz.common), dtype=pl.String)
-    tokens = _tokens(values, gaz.affixes)
+    names, common = _lookup("first", "last"), _lookup("common")
+    tokens = _tokens(values, _lookup("affixes"))
     stats = pl.DataFrame({"t": tokens}).select(
         n=pl.col("t").list.len(),
-        named=pl.col("t").list.eval(pl.element().is_in(names.implode())).list.sum(),
-        distinctive=pl.col("t")
-        .list.eval(pl.element().is_in(names.implode()) & ~pl.element().is_in(common.implode()))
-        .list.sum(),
+        named=pl.col("t").list.eval(pl.element().is_in(names)).list.sum(),
+        distinctive=pl.col("t").list.eval(pl.element().is_in(names) & ~pl.element().is_in(common)).list.sum(),
     )
     hit = (
         (stats["n"].is_between(1, 4))
@@ -131,45 +133,42 @@ def person_share(values: pl.Series) -> float:
     return float(hit.mean() or 0.0)
 
 
-def _listed_share(values: pl.Series, listed: frozenset[str], exclude: frozenset[str]) -> float:
+def _listed_share(values: pl.Series, listed: pl.Series, exclude: pl.Series | None = None) -> float:
     if values.is_empty():
         return 0.0
     low = values.cast(pl.String).str.to_lowercase().str.strip_chars()
-    found = pl.Series(list(listed), dtype=pl.String).implode()
-    return float((low.is_in(found) & ~low.is_in(pl.Series(list(exclude), dtype=pl.String).implode())).mean()
-                 or 0.0)  # fmt: skip
+    found = low.is_in(listed) if exclude is None else low.is_in(listed) & ~low.is_in(exclude)
+    return float(found.mean() or 0.0)
 
 
 def city_share(values: pl.Series) -> float:
     """Share of values that are a known city name (and not a common English word)."""
-    gaz = gazetteer()
-    return _listed_share(values, gaz.cities, gaz.common | gaz.words)
+    return _listed_share(values, _lookup("cities"), _lookup("common", "words"))
 
 
 @functools.cache
-def _countries() -> frozenset[str]:
+def _countries() -> pl.Series:
     import pycountry
 
     names = [n for c in pycountry.countries for n in (c.name, getattr(c, "common_name", c.name))]
     languages = [lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")]
-    return frozenset(w for w in _words(names + languages) if len(w) >= 4)
+    return pl.Series([w for w in _words(names + languages) if len(w) >= 4], dtype=pl.String).implode()
 
 
 def country_share(values: pl.Series) -> float:
     """Share of values naming a country or a major language (``Germany``, ``Swahili``): not personal."""
-    return _listed_share(values, _countries(), frozenset())
+    return _listed_share(values, _countries())
 
 
 def region_share(values: pl.Series) -> float:
     """Share of values naming a state, province or other ISO 3166-2 subdivision."""
-    gaz = gazetteer()
-    return _listed_share(values, gaz.regions, gaz.common)
+    return _listed_share(values, _lookup("regions"), _lookup("common"))
 
 
 def code_share(values: pl.Series) -> float:
     """Share of values that are a subdivision code (``CA``, ``NY``, ``BY``): only with a name hint."""
     text = values.cast(pl.String).str.strip_chars().str.to_uppercase()
-    return float(text.is_in(pl.Series(list(gazetteer().codes), dtype=pl.String).implode()).mean() or 0.0)
+    return float(text.is_in(_lookup("codes")).mean() or 0.0)
 
 
 def word_share(values: pl.Series) -> float:
@@ -179,7 +178,7 @@ def word_share(values: pl.Series) -> float:
     words = values.cast(pl.String).str.to_lowercase().str.extract_all(r"\p{L}{3,}").explode().drop_nulls()
     if words.is_empty():
         return 0.0
-    return float(words.is_in(pl.Series(list(gazetteer().words), dtype=pl.String).implode()).mean() or 0.0)
+    return float(words.is_in(_lookup("words")).mean() or 0.0)
 
 
 @functools.cache

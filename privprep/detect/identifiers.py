@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import polars as pl
 
+from privprep.detect.sampling import CHUNK, settled
+
 # python-stdnum modules of personal identifiers (tax numbers, social security, identity cards)
 # (only those with a check: ``us.ssn``, ``ar.dni``, ``pt.cc`` and ``cz.rc`` accept many random digit runs)
 MODULES = (
@@ -33,8 +35,14 @@ def _valid(value: str) -> bool:
 
 
 def national_id_share(texts: pl.Series) -> float:
-    """Share of values that pass some country's national-ID check (per sampled value)."""
-    if texts.is_empty():
-        return 0.0
-    candidates = texts.filter(texts.str.contains(CANDIDATE)).to_list()
-    return sum(_valid(v) for v in candidates) / texts.len()
+    """Share of values that pass some country's national-ID check (per sampled value, in rounds
+    of ``CHUNK`` values until the share is :func:`~privprep.detect.sampling.settled`)."""
+    candidate = texts.str.contains(CANDIDATE).to_list()
+    values, valid, done = texts.to_list(), 0, 0
+    while done < len(values):
+        chunk = range(done, min(done + CHUNK, len(values)))
+        valid += sum(_valid(values[i]) for i in chunk if candidate[i])
+        done = chunk.stop
+        if settled([valid], done):
+            break
+    return valid / done if done else 0.0

@@ -13,18 +13,20 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
 from privprep.detect.gazetteer import gazetteer
+from privprep.detect.sampling import CHUNK, settled
 
 PATTERN_HINT = r"[\d@.:/]"
 NER_ONLY = frozenset({"PERSON", "LOCATION", "NRP"})
+NER_ENTITIES = NER_ONLY | {"DATE_TIME"}  # what a column's NER shares are counted for
 SPACY = "SpacyRecognizer"
 STRUCTURED_COVERAGE, NER_COVERAGE = 0.8, 0.6
 NER_SAMPLE, FREE_TEXT_SAMPLE = 300, 200
-CHUNK, SETTLED_AFTER = 100, 200
 SPAN_THRESHOLD = 0.35  # minimum Presidio score of a span inside free text (scan and scrub)
 SATURATION = {"pattern": 0.05, "ner": 0.2}  # share of texts at which an entity counts in full
 FREE_TEXT_WEIGHTS = {"pattern": 0.9, "ner": 0.8}
@@ -99,8 +101,8 @@ def pattern_shares(
 ) -> tuple[dict[tuple[str, str], float], int]:
     """Share of values a recognizer matches almost whole, per (entity, recognizer).
 
-    Values go in chunks; after ``SETTLED_AFTER`` values the analysis stops once every share
-    is settled (≥ 0.9 or ≤ 0.02). Returns the shares and how many values were analyzed.
+    Values go in rounds of ``CHUNK`` (in the sample's seeded random order); the analysis
+    stops once every share is :func:`settled`. Returns the shares and how many values were analyzed.
     """
     entities = sorted(detector.entities - NER_ONLY)
     custom = sorted(detector.custom)
@@ -123,20 +125,35 @@ def pattern_shares(
                 }:
                     hits[key] += 1
         done = chunk.stop
-        if done >= SETTLED_AFTER and all(not 0.02 < n / done < 0.9 for n in hits.values()):
+        if settled(hits.values(), done):
             break
     return {key: n / done for key, n in hits.items()}, done
 
 
-def ner_shares(detector: Any, texts: pl.Series) -> dict[str, float]:
-    """Share of values spaCy's NER tags (almost whole) as PERSON, LOCATION, NRP or DATE_TIME."""
-    values = texts.head(NER_SAMPLE).to_list()
-    results = detector.analyze(values, sorted(NER_ONLY | {"DATE_TIME"}), ner=[True] * len(values))
-    hits: dict[str, int] = defaultdict(int)
-    for value, found in zip(values, results, strict=True):
-        for entity in {r.entity_type for r in found if _name(r) == SPACY and _covers(r, value, NER_COVERAGE)}:
-            hits[entity] += 1
-    return {entity: n / len(values) for entity, n in hits.items()}
+def ner_shares(detector: Any, columns: Sequence[pl.Series]) -> list[tuple[dict[str, float], int]]:
+    """Per column, the share of values spaCy's NER tags (almost whole) as PERSON, LOCATION, NRP
+    or DATE_TIME, and how many values it read.
+
+    Each round sends the next ``CHUNK`` values of every column not yet :func:`settled` through
+    one ``nlp.pipe`` (so a wide table is one batch, split over both cores when large), up to
+    ``NER_SAMPLE`` values per column.
+    """
+    values = [texts.head(NER_SAMPLE).to_list() for texts in columns]
+    hits: list[dict[str, int]] = [defaultdict(int) for _ in columns]
+    done = [0] * len(columns)
+    entities = sorted(NER_ENTITIES)
+    todo = [c for c, v in enumerate(values) if v]
+    while todo:
+        owners = [(c, v) for c in todo for v in values[c][done[c] : done[c] + CHUNK]]
+        batch = [v for _, v in owners]
+        results = detector.analyze(batch, entities, ner=[True] * len(batch))
+        for (c, value), found in zip(owners, results, strict=True):
+            for entity in _ner_entities(found, value):
+                hits[c][entity] += 1
+        for c in todo:
+            done[c] = min(done[c] + CHUNK, len(values[c]))
+        todo = [c for c in todo if done[c] < len(values[c]) and not settled(hits[c].values(), done[c])]
+    return [({e: n / d for e, n in h.items()} if d else {}, d) for h, d in zip(hits, done, strict=True)]
 
 
 def analyze_free_text(
@@ -188,6 +205,11 @@ def free_text_score(contains: dict[str, float]) -> tuple[float, list[dict[str, A
         signals.append({"signal": f"text:{entity}", "entity": entity, "share": share,
                         "contribution": round(contribution, 3)})  # fmt: skip
     return max((s["contribution"] for s in signals), default=0.0), signals
+
+
+def _ner_entities(results: list[Any], value: str) -> set[str]:
+    """Entities spaCy's NER tagged over (almost) the whole ``value``."""
+    return {r.entity_type for r in results if _name(r) == SPACY and _covers(r, value, NER_COVERAGE)}
 
 
 def _name(result: Any) -> str:
