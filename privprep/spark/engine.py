@@ -1,10 +1,11 @@
 """run(policy, spark_df) on Spark: the single-machine run's steps and audit records, executed by Spark.
 
-Same order as :func:`privprep.engine.run` (open → detect → compile → ``started`` record →
+Same order as :func:`privprep.engine.run` (open → detect → compile → ``started`` record → prep →
 transform, check, write into a staging folder → ``finished`` record → rename), with the same
 helpers for the key, the header, the files and the records. Row-local steps are the plan's
 expressions per Arrow batch (:mod:`privprep.spark.batches`); global steps are two-phase
-(:mod:`privprep.spark.stages`). DP releases are refused (see :data:`DP_REFUSED`).
+(:mod:`privprep.spark.stages`, the training-data steps' counts and dedupe in
+:mod:`privprep.spark.prep`). DP releases are refused (see :data:`DP_REFUSED`).
 """
 
 from __future__ import annotations
@@ -159,8 +160,9 @@ def run(
                 state.audit_head = sealed["hash"]
                 done(AuditInfo(started_hash=sealed["hash"]))
             try:
-                rows = deduplicated(df, plan.prep)  # may refuse (unknown labels): before any write
-                prep_step(state, plan.prep, source.frame, master, path, spark_measure(source.rows or 0, rows))
+                rows = deduplicated(df, plan.prep)  # lazy: the prep counts and the write read it
+                measured = spark_measure(source.rows or 0, rows)
+                prep_step(state, plan.prep, source.frame, master, path, measured)  # may refuse: none written
                 batches, terms = _batch_plan(state, plan, df, source, master, spark_out)
                 frame = _execute(state, df, rows, source, batches, terms, spark_out)
                 fault_point("finished:before")

@@ -70,6 +70,7 @@ def test_a_task_killed_mid_job_is_retried_to_the_same_output(
     written = pl.read_parquet(tmp_path / "out.parquet" / "*.parquet")
     assert_same_rows(pl.read_parquet(tmp_path / "single.parquet"), written)
     assert on_spark.record["result"]["output"]["digest"] == single.record["result"]["output"]["digest"]
+    assert on_spark.record["result"]["scrub"] == single.record["result"]["scrub"]  # the retry counted once
 
 
 def test_a_failed_job_leaves_nothing_at_the_output_and_no_success(
