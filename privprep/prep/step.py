@@ -42,11 +42,11 @@ def measure(prep: PrepPlan, frame: pl.LazyFrame, key: MasterKey | None, k: int) 
     queries = [frame.select(pl.len()), deduped.select(pl.len())]
     for mapping in prep.labels.values():
         queries += count_query(mapping, deduped)
-    if prep.split is not None:
-        queries.append(_split_query(prep, frame, deduped, key))
     results = pl.collect_all(queries, engine="streaming")
     labels = [(results[2 + 2 * i], results[3 + 2 * i].item()) for i in range(len(prep.labels))]
-    split = results[-1] if prep.split is not None else None
+    # on its own: a stratified split's join, batched with the others, can fail Polars' plan
+    # (SchemaFieldNotFoundError on the entity column, polars 1.36.1, multi-chunk Parquet input)
+    split = _split_query(prep, frame, deduped, key).collect(engine="streaming") if prep.split else None
     return prep_record(prep, results[0].item(), results[1].item(), labels, split, k)
 
 

@@ -54,7 +54,14 @@ from privprep.prep.step import prep_step
 from privprep.profile import PROFILE_ROWS
 from privprep.recovery import recover
 from privprep.spark.batches import BatchPlan, ByPartition, Matches, map_batches, output_schema, shared
-from privprep.spark.prep import deduplicated, refusal, row_local, spark_measure
+from privprep.spark.prep import (
+    batch_schema,
+    deduplicated,
+    refusal,
+    row_local,
+    spark_measure,
+    with_stratified_split,
+)
 from privprep.spark.schema import arrow_schema, polars_schema, spark_schema
 from privprep.spark.session import require_pyspark, settings
 from privprep.spark.stages import cells, check_columns, distinct_values, sample_source, to_polars
@@ -150,7 +157,8 @@ def run(
                     state.warnings.append(UNSIGNED)
                 header = _header(run_id, started_at, policy, source, plan, master, path)  # type: ignore[arg-type]
                 staged, outputs = plan.projection(master)
-                out_schema = output_schema(source.schema, staged, outputs, *row_local(plan.prep, master))
+                batch_in = batch_schema(plan.prep, source.schema)
+                out_schema = output_schema(batch_in, staged, outputs, *row_local(plan.prep, master))
                 spark_out = spark_schema(out_schema)
                 _stage_files(state, source, key, policy_path, None)
                 outputs_n = len(state.files)
@@ -160,7 +168,7 @@ def run(
                 state.audit_head = sealed["hash"]
                 done(AuditInfo(started_hash=sealed["hash"]))
             try:
-                rows = deduplicated(df, plan.prep)  # lazy: the prep counts and the write read it
+                rows = with_stratified_split(deduplicated(df, plan.prep), plan.prep, master)  # lazy
                 measured = spark_measure(source.rows or 0, rows)
                 prep_step(state, plan.prep, source.frame, master, path, measured)  # may refuse: none written
                 batches, terms = _batch_plan(state, plan, df, source, master, spark_out)
@@ -225,8 +233,8 @@ def _batch_plan(
         staged, outputs = plan.projection(master, terms)
     steps, added = row_local(plan.prep, master)
     tallies = {column: shared(t) for column, t in terms.items()}
-    target = arrow_schema(spark_out)
-    return BatchPlan(source.schema, staged, outputs, target, None, steps, added, tallies), terms
+    schema, target = batch_schema(plan.prep, source.schema), arrow_schema(spark_out)
+    return BatchPlan(schema, staged, outputs, target, None, steps, added, tallies), terms
 
 
 def _execute(
@@ -243,7 +251,7 @@ def _execute(
     ``rows``: the input after dedupe (what the batches run on); ``df``: the input (the checks'
     baseline, the profile's input side).
     """
-    out_schema = output_schema(source.schema, batches.staged, batches.outputs, batches.steps, batches.added)
+    out_schema = output_schema(batches.schema, batches.staged, batches.outputs, batches.steps, batches.added)
     if state.policy.checks:
         transformed, _ = map_batches(rows, batches, spark_out)
         wanted = check_columns(state.policy.checks)

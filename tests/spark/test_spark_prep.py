@@ -38,6 +38,11 @@ PREP: dict[str, dict[str, Any]] = {
     "every column listed, keep last": {"dedupe": {"on": list(COLUMNS), "keep": "last"}},
     "all columns, keep none": {"dedupe": {"on": "all", "keep": "none"}},
     "split alone": {"split": {"by": "customer_id", "column": "fold"}},
+    "stratified split after dedupe": {
+        "labels": {"status": {**LABELS, "unknown": "null"}},
+        "dedupe": {"on": "all", "keep": "none"},
+        "split": {"by": "customer_id", "stratify": "status", "train": 0.5, "validation": 0.25, "test": 0.25},
+    },
 }  # fmt: skip
 
 
@@ -111,8 +116,6 @@ def test_unknown_labels_under_fail_stop_the_run_before_anything_is_written(
     [
         ({"dedupe": {"on": ["customer_id"], "keep": "first"}}, "dedupe.keep"),
         ({"dedupe": {"on": "all", "keep": "last", "normalize": {"comment": ["strip"]}}}, "dedupe.keep"),
-        ({"labels": {"status": {**LABELS, "unknown": "null"}},
-          "split": {"by": "customer_id", "stratify": "status"}}, "split.stratify"),
     ],
 )  # fmt: skip
 def test_forms_without_a_spark_equivalent_are_refused_before_the_run_starts(
