@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,10 @@ from core_helpers import KEY, make_policy, records, stray_files
 from spark_helpers import assert_same_rows
 
 import privprep
+import privprep.spark
 from privprep.errors import PrivprepError, ReasonCode
+from privprep.keys import MasterKey
+from privprep.prep.split import split_expr
 from privprep.spark.engine import run as spark_run
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -129,3 +133,23 @@ def test_forms_without_a_spark_equivalent_are_refused_before_the_run_starts(
     assert [p.where for p in caught.value.problems] == [where]
     assert "single-machine engine" in caught.value.problems[0].message
     assert not out.exists() and [r["kind"] for r in records(log)] == ["finished"]  # no started record
+
+
+@pytest.mark.parametrize("prep", [p for p in PREP if "split" in PREP[p] and p != "split alone"])
+def test_the_split_key_stays_out_of_the_spark_plan(
+    spark: Any, customers_file: Path, tmp_path: Path, prep: str
+) -> None:
+    policy = make_policy(COLUMNS, unlisted="fail", **PREP[prep])
+    df = spark.read.parquet(str(customers_file))
+    private = privprep.spark.apply(policy, df, key=KEY, audit_log=tmp_path / "audit.jsonl")  # unwritten
+    execution = private._jdf.queryExecution()
+    plans = [execution.toString()]
+    for mode in ("simple", "extended", "codegen", "cost", "formatted"):
+        plans.append(private._sc._jvm.PythonSQLUtils.explainString(execution, mode))
+    assert "privprep_batches" in plans[0]
+    assert policy.split is not None
+    master = MasterKey(KEY.encode())
+    split_key = master.derive("split", f"domain:{policy.split.seed_domain}")
+    assert split_key.encode() in pickle.dumps(split_expr(policy.split, master))  # what the batches hold
+    for secret in (KEY, KEY.encode().hex(), split_key):
+        assert all(secret not in text for text in plans), "a key is in the Spark plan"
