@@ -35,6 +35,7 @@ from privprep.audit.record import (
 from privprep.audit.sign import Signer
 from privprep.audit.store import AuditLog
 from privprep.checks import quasi_identifier_warnings
+from privprep.drift.step import drift_step
 from privprep.engine import (
     UNSIGNED,
     _append,
@@ -172,7 +173,7 @@ def run(
                 measured = spark_measure(source.rows or 0, rows)
                 prep_step(state, plan.prep, source.frame, master, path, measured)  # may refuse: none written
                 batches, terms = _batch_plan(state, plan, df, source, master, spark_out)
-                frame = _execute(state, df, rows, source, batches, terms, spark_out)
+                frame = _execute(state, df, rows, source, batches, terms, spark_out, (plan, master))
                 fault_point("finished:before")
                 record = _append(log, assemble(header, state.outcome()))
                 fault_point("finished:after")
@@ -245,11 +246,12 @@ def _execute(
     batches: BatchPlan,
     terms: dict[str, Terms],
     spark_out: Any,
+    keyed: tuple[Plan, Any],
 ) -> DataFrame:
     """Check (counts on Spark, decision here), then write the projection with the suppression applied.
 
     ``rows``: the input after dedupe (what the batches run on); ``df``: the input (the checks'
-    baseline, the profile's input side).
+    baseline, the profile's input side); ``keyed``: the plan and key (drift's binning).
     """
     out_schema = output_schema(batches.schema, batches.staged, batches.outputs, batches.steps, batches.added)
     if state.policy.checks:
@@ -280,6 +282,8 @@ def _execute(
         state.scrub = {column: _scrub_record(t, matches.value, column) for column, t in terms.items()}
     written = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=out_schema)
     profile_step(state, _input_head(df, source), written)
+    plan, master = keyed
+    drift_step(state, plan, written, master, source.path)
     return frame
 
 

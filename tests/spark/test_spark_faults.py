@@ -99,12 +99,3 @@ def test_dp_aggregates_are_refused_before_anything_is_written(spark: Any, tmp_pa
     assert caught.value.code is ReasonCode.DP_INVALID and "docs/dp.md" in str(caught.value)
     assert not out.exists() and not list(tmp_path.glob("*.sqlite"))  # no budget ledger, nothing spent
     assert [r["kind"] for r in records(log)] == ["finished"]
-
-
-def test_training_data_steps_are_refused_before_anything_is_written(spark: Any, tmp_path: Path) -> None:
-    policy = load_policy(POLICIES / "customers-ml.yaml")
-    out, log = tmp_path / "out.parquet", tmp_path / "audit.jsonl"
-    with pytest.raises(PrivprepError) as caught:
-        spark_run(policy, spark.read.parquet(str(SAMPLE)), output=out, key=KEY, audit_log=log)
-    assert caught.value.code is ReasonCode.POLICY_INVALID and "single-machine" in str(caught.value)
-    assert not out.exists() and [r["kind"] for r in records(log)] == ["finished"]

@@ -8,13 +8,14 @@ from typing import Any
 
 import polars as pl
 import pytest
-from core_helpers import KEY, make_policy, records, stray_files
+from core_helpers import KEY, POLICIES, SAMPLE, make_policy, records, stray_files
 from spark_helpers import assert_same_rows
 
 import privprep
 import privprep.spark
 from privprep.errors import PrivprepError, ReasonCode
 from privprep.keys import MasterKey
+from privprep.policy import load_policy
 from privprep.prep.split import split_expr
 from privprep.spark.engine import run as spark_run
 
@@ -153,3 +154,14 @@ def test_the_split_key_stays_out_of_the_spark_plan(
     assert split_key.encode() in pickle.dumps(split_expr(policy.split, master))  # what the batches hold
     for secret in (KEY, KEY.encode().hex(), split_key):
         assert all(secret not in text for text in plans), "a key is in the Spark plan"
+
+
+def test_the_example_training_data_policy_gives_the_single_machine_run(spark: Any, tmp_path: Path) -> None:
+    policy = load_policy(POLICIES / "customers-ml.yaml")  # dedupe, labels, split, k-anonymity, drift
+    single, on_spark = _both(spark, policy, SAMPLE, tmp_path)
+    written = pl.read_parquet(tmp_path / "spark.parquet")
+    assert_same_rows(pl.read_parquet(tmp_path / "single.parquet"), written)
+    one, other = single.record["result"], on_spark.record["result"]
+    assert one["output"]["digest"] == other["output"]["digest"]
+    for section in ("prep", "checks", "drift"):
+        assert one[section] and other[section] == one[section], section
