@@ -24,6 +24,7 @@ import polars_hash as plh  # noqa: F401  (registers the ``chash`` namespace)
 DOMAIN = "privprep-digest-v1\x1f"
 MOD = 1 << 64
 NULL = "~"
+HASH = "__privprep_row_hash"
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,22 @@ def _field(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return pl.concat_str([text.str.len_bytes().cast(pl.String), pl.lit(":"), text]).fill_null(NULL)
 
 
-def row_hash_parts(schema: pl.Schema) -> list[pl.Expr]:
-    """Expressions giving each row's hash as two 32-bit halves (``low``, ``high``)."""
+def row_hash(schema: pl.Schema) -> pl.Expr:
+    """Each row's SHA-256, as hex text."""
     row = pl.concat_str([pl.lit(DOMAIN), *(_field(pl.col(n), d) for n, d in schema.items())])
-    digest = row.chash.sha2_256()
-    half = [digest.str.slice(start, 8).str.to_integer(base=16).cast(pl.UInt64) for start in (8, 0)]
-    return [half[0].alias("low"), half[1].alias("high")]
+    return row.chash.sha2_256().alias(HASH)
 
 
 def partial(frame: pl.DataFrame | pl.LazyFrame) -> Partial:
-    """The sums over ``frame``'s rows (streamed when lazy)."""
+    """The sums over ``frame``'s rows (streamed when lazy).
+
+    The hash is a column of its own before it is cut in two halves: two expressions on one
+    plugin call would each hash every row (Polars does not share the call between them).
+    """
     lazy = frame.lazy()
-    parts = lazy.select(row_hash_parts(lazy.collect_schema()))
-    row = parts.select(pl.len().alias("rows"), pl.col("low").sum(), pl.col("high").sum())
+    hashed = lazy.select(row_hash(lazy.collect_schema()))
+    halves = [pl.col(HASH).str.slice(start, 8).str.to_integer(base=16).cast(pl.UInt64) for start in (8, 0)]
+    row = hashed.select(pl.len().alias("rows"), halves[0].sum().alias("low"), halves[1].sum().alias("high"))
     rows, low, high = row.collect(engine="streaming").row(0)
     return Partial(int(rows), int(low or 0), int(high or 0))
 

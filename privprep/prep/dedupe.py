@@ -17,13 +17,17 @@ def dedupe_subset(spec: DedupeSpec, schema: pl.Schema) -> list[str]:
     return list(schema) if spec.on == "all" else list(spec.on)
 
 
+def comparison(spec: DedupeSpec, subset: list[str]) -> tuple[dict[str, pl.Expr], list[str]]:
+    """The normalized stand-ins of ``spec.normalize`` (temp column → expression) and the columns compared."""
+    temp = {name: f"__privprep_dedupe_{i}" for i, name in enumerate(spec.normalize)}
+    stand_ins = {temp[name]: normalize(pl.col(name), steps) for name, steps in spec.normalize.items()}
+    return stand_ins, [temp.get(name, name) for name in subset]
+
+
 def deduplicate(frame: pl.LazyFrame, spec: DedupeSpec, subset: list[str]) -> pl.LazyFrame:
     """``frame`` without duplicate rows over ``subset``; normalized columns compare by their normal form."""
-    temp = {name: f"__privprep_dedupe_{i}" for i, name in enumerate(spec.normalize)}
-    if temp:
-        frame = frame.with_columns(
-            normalize(pl.col(name), steps).alias(temp[name]) for name, steps in spec.normalize.items()
-        )
-    compared = [temp.get(name, name) for name in subset]
+    stand_ins, compared = comparison(spec, subset)
+    if stand_ins:
+        frame = frame.with_columns(**stand_ins)
     deduped = frame.unique(subset=compared, keep=spec.keep, maintain_order=True)
-    return deduped.drop(list(temp.values())) if temp else deduped
+    return deduped.drop(list(stand_ins)) if stand_ins else deduped

@@ -75,12 +75,17 @@ def _clash(column: str, where: str, one: str, other: str) -> Problem:
     return Problem(f"labels.{column}.{where}", message, code=ReasonCode.POLICY_INVALID)
 
 
-def count_query(mapping: LabelMapping, frame: pl.LazyFrame) -> list[pl.LazyFrame]:
-    """Two small queries: rows per (exact class, null, changed, rule, class), and distinct unknowns."""
+FACTS = ("exact", "is_null", "changed", "rule", "mapped")
+"""What :func:`count_facts` derives of each row; the counting groups rows by them."""
+
+
+def count_facts(mapping: LabelMapping) -> list[pl.Expr]:
+    """Per row: the class its raw value spells exactly, null or not, changed by normalization, the
+    map rule that matched, the resulting class (no raw value)."""
     classes = mapping.spec.classes
     raw, normal, mapped = mapping.raw(), mapping.normalized(), mapping.mapped()
     rules = list(mapping.rule_of)
-    facts = frame.select(
+    return [
         raw.replace_strict(classes, classes, default=None, return_dtype=pl.String).alias("exact"),
         raw.is_null().alias("is_null"),
         (normal != raw).fill_null(False).alias("changed"),
@@ -88,9 +93,19 @@ def count_query(mapping: LabelMapping, frame: pl.LazyFrame) -> list[pl.LazyFrame
             rules, list(mapping.rule_of.values()), default=None, return_dtype=pl.Int64
         ).alias("rule"),
         mapped.alias("mapped"),
-    )
-    grouped = facts.group_by("exact", "is_null", "changed", "rule", "mapped").agg(pl.len().alias("n"))
-    unknown = frame.select(normal.filter(raw.is_not_null() & mapped.is_null()).n_unique().alias("n"))
+    ]
+
+
+def unknown_spelling(mapping: LabelMapping) -> pl.Expr:
+    """Per row: its normalized spelling when no class or map entry names it, else null."""
+    unknown = mapping.raw().is_not_null() & mapping.mapped().is_null()
+    return pl.when(unknown).then(mapping.normalized()).alias("unknown")
+
+
+def count_query(mapping: LabelMapping, frame: pl.LazyFrame) -> list[pl.LazyFrame]:
+    """Two small queries: rows per :data:`FACTS` combination, and distinct unknown spellings."""
+    grouped = frame.select(count_facts(mapping)).group_by(*FACTS).agg(pl.len().alias("n"))
+    unknown = frame.select(unknown_spelling(mapping).drop_nulls().n_unique().alias("n"))
     return [grouped, unknown]
 
 

@@ -18,7 +18,7 @@ from privprep.policy.model import Policy
 from privprep.policy.prep import DedupeSpec, SplitSpec
 from privprep.prep.dedupe import dedupe_subset, deduplicate
 from privprep.prep.labels import LabelMapping, compile_label
-from privprep.prep.split import with_split
+from privprep.prep.split import split_expr, with_split
 from privprep.transforms.keyed import SCALAR
 
 TEXT_NEEDED = "a String column"
@@ -42,21 +42,23 @@ class PrepPlan:
         """Output columns the prep steps add (after the policy's columns)."""
         return [self.split.column] if self.split else []
 
-    def before_split(self, frame: pl.LazyFrame) -> pl.LazyFrame:
-        """Dedupe, then map the labels (each in place, as a String column)."""
-        if self.dedupe is not None:
-            frame = deduplicate(frame, self.dedupe, self.subset)
-        if self.labels:
-            frame = frame.with_columns(m.expr() for m in self.labels.values())
-        return frame
+    def row_steps(self, key: MasterKey | None) -> list[list[pl.Expr]]:
+        """The row-local steps after dedupe, in order, each one ``with_columns``: the label columns,
+        then an unstratified split (the Spark engine runs these per Arrow batch)."""
+        steps = [[m.expr() for m in self.labels.values()]] if self.labels else []
+        if self.split is not None and self.split.stratify is None:
+            steps.append([split_expr(self.split, split_key(key))])
+        return steps
 
     def apply(self, frame: pl.LazyFrame, key: MasterKey | None) -> pl.LazyFrame:
         """Every prep step on ``frame``; ``key`` is needed when :attr:`needs_key`."""
-        frame = self.before_split(frame)
-        if self.split is None:
-            return frame
-        label = pl.col(self.split.stratify) if self.split.stratify else None
-        return with_split(frame, self.split, split_key(key), label)
+        if self.dedupe is not None:
+            frame = deduplicate(frame, self.dedupe, self.subset)
+        for exprs in self.row_steps(key):
+            frame = frame.with_columns(exprs)
+        if self.split is not None and self.split.stratify is not None:
+            frame = with_split(frame, self.split, split_key(key), pl.col(self.split.stratify))
+        return frame
 
     def describe(self) -> list[str]:
         """One line per prep step, in the order they run (for ``privprep plan``)."""

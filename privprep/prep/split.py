@@ -45,12 +45,16 @@ def assign(u: pl.Expr, spec: SplitSpec) -> pl.Expr:
     return pl.when(u.is_null()).then(pl.lit(None, pl.String)).otherwise(chosen)
 
 
+def split_expr(spec: SplitSpec, key: MasterKey) -> pl.Expr:
+    """The split column of an unstratified split: row-local (each row's entity, hashed)."""
+    return assign(unit_hash(pl.col(spec.by), key, spec), spec).alias(spec.column)
+
+
 def with_split(frame: pl.LazyFrame, spec: SplitSpec, key: MasterKey, label: pl.Expr | None) -> pl.LazyFrame:
     """``frame`` with the split column appended (``label``: the mapped stratify column, if any)."""
-    u = unit_hash(pl.col(spec.by), key, spec)
     if label is None:
-        return frame.with_columns(assign(u, spec).alias(spec.column))
-    return _stratified(frame, spec, u, label)
+        return frame.with_columns(split_expr(spec, key))
+    return _stratified(frame, spec, unit_hash(pl.col(spec.by), key, spec), label)
 
 
 def _stratified(frame: pl.LazyFrame, spec: SplitSpec, u: pl.Expr, label: pl.Expr) -> pl.LazyFrame:

@@ -3,6 +3,7 @@ written; it refuses unknown labels under ``unknown: fail`` and notes a changed t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,16 +12,18 @@ import polars as pl
 from privprep.errors import ReasonCode, fail
 from privprep.keys import MasterKey
 from privprep.policy.model import Policy
+from privprep.policy.prep import SplitSpec
 from privprep.prep.dedupe import deduplicate
 from privprep.prep.labels import count_query, label_counts
 from privprep.prep.plan import PrepPlan, split_key
-from privprep.prep.records import DedupeCounts, LabelCounts, PrepInfo, PrepRecord, SplitCounts
+from privprep.prep.records import DedupeCounts, PrepInfo, PrepRecord, SplitCounts
 from privprep.prep.split import with_split
 
 if TYPE_CHECKING:
     from privprep.steps import StepState
 
 DEFAULT_K = 10
+Measure = Callable[[PrepPlan, pl.LazyFrame, MasterKey | None, int], PrepRecord]
 
 
 def report_k(policy: Policy) -> int:
@@ -39,18 +42,31 @@ def measure(prep: PrepPlan, frame: pl.LazyFrame, key: MasterKey | None, k: int) 
     queries = [frame.select(pl.len()), deduped.select(pl.len())]
     for mapping in prep.labels.values():
         queries += count_query(mapping, deduped)
-    split = prep.split
-    if split is not None:
-        queries.append(_split_query(prep, frame, deduped, key))
     results = pl.collect_all(queries, engine="streaming")
-    rows_in, rows_out = results[0].item(), results[1].item()
-    labels: dict[str, LabelCounts] = {}
-    for i, (name, mapping) in enumerate(prep.labels.items()):
-        grouped, unknown = results[2 + 2 * i], results[3 + 2 * i]
-        labels[name] = label_counts(mapping, grouped, unknown.item(), k)
+    labels = [(results[2 + 2 * i], results[3 + 2 * i].item()) for i in range(len(prep.labels))]
+    # on its own: a stratified split's join, batched with the others, can fail Polars' plan
+    # (SchemaFieldNotFoundError on the entity column, polars 1.36.1, multi-chunk Parquet input)
+    split = _split_query(prep, frame, deduped, key).collect(engine="streaming") if prep.split else None
+    return prep_record(prep, results[0].item(), results[1].item(), labels, split, k)
+
+
+def prep_record(
+    prep: PrepPlan,
+    rows_in: int,
+    rows_out: int,
+    labels: list[tuple[pl.DataFrame, int]],
+    split: pl.DataFrame | None,
+    k: int,
+) -> PrepRecord:
+    """The record from the counts, however an engine computed them: ``labels`` per label column
+    (rows per :data:`~privprep.prep.labels.FACTS`, distinct unknowns), ``split`` rows and
+    entities per split (:func:`split_tally`)."""
+    counted = {
+        name: label_counts(mapping, grouped, unknown, k)
+        for (name, mapping), (grouped, unknown) in zip(prep.labels.items(), labels, strict=True)
+    }
     dedupe = None
-    if prep.dedupe is not None:
-        spec = prep.dedupe
+    if (spec := prep.dedupe) is not None:
         dedupe = DedupeCounts(
             on=spec.on, keep=spec.keep, normalized=list(spec.normalize), rows_in=rows_in, rows_out=rows_out
         )
@@ -58,9 +74,14 @@ def measure(prep: PrepPlan, frame: pl.LazyFrame, key: MasterKey | None, k: int) 
         rows_in=rows_in,
         rows_out=rows_out,
         dedupe=dedupe,
-        labels=labels,
-        split=_split_counts(prep, results[-1]) if split is not None else None,
+        labels=counted,
+        split=_split_counts(prep, split) if split is not None else None,
     )
+
+
+def split_tally(spec: SplitSpec) -> list[pl.Expr]:
+    """Per split, over a table of entities with their row counts ``n``: rows and (non-null) entities."""
+    return [pl.col("n").sum().alias("rows"), pl.col(spec.by).is_not_null().sum().alias("ids")]
 
 
 def _split_query(
@@ -74,8 +95,7 @@ def _split_query(
         return per_row.agg(pl.len().alias("rows"), pl.col(spec.by).n_unique().alias("ids"))
     entities = deduped.group_by(spec.by).agg(pl.len().alias("n"))
     entities = with_split(entities, spec, split_key(key), None)
-    counted = pl.col(spec.by).is_not_null().sum().alias("ids")
-    return entities.group_by(spec.column).agg(pl.col("n").sum().alias("rows"), counted)
+    return entities.group_by(spec.column).agg(split_tally(spec))
 
 
 def _split_counts(prep: PrepPlan, table: pl.DataFrame) -> SplitCounts:
@@ -96,12 +116,15 @@ def _split_counts(prep: PrepPlan, table: pl.DataFrame) -> SplitCounts:
 
 
 def prep_step(state: StepState, prep: PrepPlan | None, frame: pl.LazyFrame, key: MasterKey | None,
-              input_path: Path | None) -> None:  # fmt: skip
-    """Measure the prep steps into ``state.prep``; fail on unknown labels that may not pass."""
+              input_path: Path | None, measured: Measure = measure) -> None:  # fmt: skip
+    """Measure the prep steps into ``state.prep``; fail on unknown labels that may not pass.
+
+    ``measured``: how the counts are computed (the Spark engine passes its own two-phase counting).
+    """
     if prep is None:
         return
     with state.step("prep") as done:
-        record = measure(prep, frame, key, report_k(state.policy))
+        record = measured(prep, frame, key, report_k(state.policy))
         record = _with_previous_versions(state, record, input_path)
         state.prep = record
         unknown = sum(c.unknown for c in record.labels.values())

@@ -1,16 +1,18 @@
 """run(policy, spark_df) on Spark: the single-machine run's steps and audit records, executed by Spark.
 
-Same order as :func:`privprep.engine.run` (open → detect → compile → ``started`` record →
+Same order as :func:`privprep.engine.run` (open → detect → compile → ``started`` record → prep →
 transform, check, write into a staging folder → ``finished`` record → rename), with the same
 helpers for the key, the header, the files and the records. Row-local steps are the plan's
 expressions per Arrow batch (:mod:`privprep.spark.batches`); global steps are two-phase
-(:mod:`privprep.spark.stages`). DP releases are refused (see :data:`DP_REFUSED`).
+(:mod:`privprep.spark.stages`, the training-data steps' counts and dedupe in
+:mod:`privprep.spark.prep`). DP releases are refused (see :data:`DP_REFUSED`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ from privprep.audit.record import (
     CompileInfo,
     EngineInfo,
     OpenInfo,
+    TableScrub,
     TransformInfo,
     WriteInfo,
     assemble,
@@ -32,6 +35,7 @@ from privprep.audit.record import (
 from privprep.audit.sign import Signer
 from privprep.audit.store import AuditLog
 from privprep.checks import quasi_identifier_warnings
+from privprep.drift.step import drift_step
 from privprep.engine import (
     UNSIGNED,
     _append,
@@ -47,9 +51,18 @@ from privprep.io.fingerprint import data_files, fingerprint_files, sha256_file
 from privprep.io.source import Source
 from privprep.plan import Plan, compile_plan
 from privprep.policy.model import Policy
+from privprep.prep.step import prep_step
 from privprep.profile import PROFILE_ROWS
 from privprep.recovery import recover
-from privprep.spark.batches import BatchPlan, ByPartition, map_batches, output_schema
+from privprep.spark.batches import BatchPlan, ByPartition, Matches, map_batches, output_schema, shared
+from privprep.spark.prep import (
+    batch_schema,
+    deduplicated,
+    refusal,
+    row_local,
+    spark_measure,
+    with_stratified_split,
+)
 from privprep.spark.schema import arrow_schema, polars_schema, spark_schema
 from privprep.spark.session import require_pyspark, settings
 from privprep.spark.stages import cells, check_columns, distinct_values, sample_source, to_polars
@@ -67,10 +80,8 @@ from privprep.steps import (
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-PREP_REFUSED = (
-    "labels, dedupe and split do not run under --engine spark yet (their counts and ordering are"
-    " whole-table steps the Spark engine does not stage); run this policy with the single-machine engine"
-)
+    from privprep.detect.table import Terms
+
 DP_REFUSED = (
     "aggregates (DP releases) are refused under --engine spark: a release's privacy guarantee rests on"
     " OpenDP measuring the whole table in one process with bounded contributions, and a distributed"
@@ -136,8 +147,8 @@ def run(
                 if policy.aggregates is not None:
                     raise fail(ReasonCode.DP_INVALID, DP_REFUSED)
                 plan = compile_plan(policy, source.schema, findings)
-                if plan.prep is not None:
-                    raise fail(ReasonCode.POLICY_INVALID, PREP_REFUSED)
+                if (refused := refusal(plan.prep, source.schema)) is not None:
+                    raise refused
                 state.warnings.extend(plan.warnings)
                 state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
                 master = _master(policy, key, plan.needs_key, source)
@@ -147,7 +158,8 @@ def run(
                     state.warnings.append(UNSIGNED)
                 header = _header(run_id, started_at, policy, source, plan, master, path)  # type: ignore[arg-type]
                 staged, outputs = plan.projection(master)
-                out_schema = output_schema(source.schema, staged, outputs)
+                batch_in = batch_schema(plan.prep, source.schema)
+                out_schema = output_schema(batch_in, staged, outputs, *row_local(plan.prep, master))
                 spark_out = spark_schema(out_schema)
                 _stage_files(state, source, key, policy_path, None)
                 outputs_n = len(state.files)
@@ -157,8 +169,11 @@ def run(
                 state.audit_head = sealed["hash"]
                 done(AuditInfo(started_hash=sealed["hash"]))
             try:
-                batches = _batch_plan(state, plan, df, source, master, spark_out)
-                frame = _execute(state, df, source, batches, spark_out)
+                rows = with_stratified_split(deduplicated(df, plan.prep), plan.prep, master)  # lazy
+                measured = spark_measure(source.rows or 0, rows)
+                prep_step(state, plan.prep, source.frame, master, path, measured)  # may refuse: none written
+                batches, terms = _batch_plan(state, plan, df, source, master, spark_out)
+                frame = _execute(state, df, rows, source, batches, terms, spark_out, (plan, master))
                 fault_point("finished:before")
                 record = _append(log, assemble(header, state.outcome()))
                 fault_point("finished:after")
@@ -204,9 +219,11 @@ def _input_head(df: DataFrame, source: Source) -> pl.LazyFrame:
 
 def _batch_plan(
     state: StepState, plan: Plan, df: DataFrame, source: Source, master: Any, spark_out: Any
-) -> BatchPlan:
-    """The projection the batches run; scrubbed columns first get the table's distinct values."""
+) -> tuple[BatchPlan, dict[str, Terms]]:
+    """The projection the batches run; scrubbed columns first get the table's distinct values
+    (returned too: the record's match counts are theirs, summed over the tasks)."""
     staged, outputs = plan.projection(master)
+    terms: dict[str, Terms] = {}
     if any(plan.text_sources.values()):
         from privprep.detect.table import collect_terms
 
@@ -215,16 +232,30 @@ def _batch_plan(
             terms, warnings = collect_terms(plan, distinct_values(df, source.schema, names), master)
         state.warnings.extend(warnings)
         staged, outputs = plan.projection(master, terms)
-    return BatchPlan(source.schema, staged, outputs, arrow_schema(spark_out))
+    steps, added = row_local(plan.prep, master)
+    tallies = {column: shared(t) for column, t in terms.items()}
+    schema, target = batch_schema(plan.prep, source.schema), arrow_schema(spark_out)
+    return BatchPlan(schema, staged, outputs, target, None, steps, added, tallies), terms
 
 
 def _execute(
-    state: StepState, df: DataFrame, source: Source, batches: BatchPlan, spark_out: Any
+    state: StepState,
+    df: DataFrame,
+    rows: DataFrame,
+    source: Source,
+    batches: BatchPlan,
+    terms: dict[str, Terms],
+    spark_out: Any,
+    keyed: tuple[Plan, Any],
 ) -> DataFrame:
-    """Check (counts on Spark, decision here), then write the projection with the suppression applied."""
-    out_schema = output_schema(source.schema, batches.staged, batches.outputs)
+    """Check (counts on Spark, decision here), then write the projection with the suppression applied.
+
+    ``rows``: the input after dedupe (what the batches run on); ``df``: the input (the checks'
+    baseline, the profile's input side); ``keyed``: the plan and key (drift's binning).
+    """
+    out_schema = output_schema(batches.schema, batches.staged, batches.outputs, batches.steps, batches.added)
     if state.policy.checks:
-        transformed, _ = map_batches(df, batches, spark_out)
+        transformed, _ = map_batches(rows, batches, spark_out)
         wanted = check_columns(state.policy.checks)
         found = [c for c in wanted if c in out_schema]  # a missing one: run_checks names it
         before = [c for c in wanted if c in source.schema]
@@ -234,17 +265,29 @@ def _execute(
             cells(df, before, source.schema) if before else None,
         )
         batches = dataclasses.replace(batches, suppress=outcome.suppress)
-    digests = df.sparkSession.sparkContext.accumulator({}, ByPartition()) if state.target else None
-    frame, _ = map_batches(df, batches, spark_out, digests)
     if state.target is None:
+        frame, _ = map_batches(rows, batches, spark_out)
         with state.step("transform") as done:
             done(TransformInfo(rows=None))
         return frame
+    spark = df.sparkSession.sparkContext
+    digests, matches = spark.accumulator({}, ByPartition()), spark.accumulator({}, ByPartition())
+    frame, _ = map_batches(rows, batches, spark_out, digests, matches)
     tmp = state.temp_for("output")
     with state.step("write") as done:
         parts, total = write_staged(frame, tmp, digests)
         done(WriteInfo(files=len(parts), rows=total.rows))
     state.output = output_info(state.target, tmp, total.text)
+    if terms and set(matches.value) == set(range(len(matches.value))):  # every task's counts (0..n-1)
+        state.scrub = {column: _scrub_record(t, matches.value, column) for column, t in terms.items()}
     written = pl.scan_parquet(parts) if parts else pl.LazyFrame(schema=out_schema)
     profile_step(state, _input_head(df, source), written)
+    plan, master = keyed
+    drift_step(state, plan, written, master, source.path)
     return frame
+
+
+def _scrub_record(terms: Terms, matches: dict[int, Matches], column: str) -> TableScrub:
+    """One scrubbed column's record, with the match counts its tasks counted."""
+    terms.counts = sum((Counter(task[column]) for task in matches.values()), Counter())
+    return TableScrub.model_validate(terms.record())

@@ -19,6 +19,13 @@ SETTINGS = {
 }
 """Session settings every privprep run needs; set for the run and restored after it."""
 
+DEFAULTS = {
+    # Rows per Arrow batch handed to the plan (Spark's default: 10,000). Larger batches spread the
+    # per-batch costs (JVM↔Python framing, Polars query planning) over more rows: bench_spark.py.
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "100000",
+}
+"""Settings a run uses unless the session sets them itself (then the session's value wins)."""
+
 
 def require_pyspark() -> Any:
     """The pyspark module, or a user error saying how to install it."""
@@ -45,9 +52,11 @@ def local_session(master: str = "local[2]") -> SparkSession:
 
 @contextlib.contextmanager
 def settings(spark: SparkSession) -> Iterator[None]:
-    """Apply :data:`SETTINGS` to ``spark`` for the duration of a run, then restore the caller's."""
-    before = {name: spark.conf.get(name, None) for name in SETTINGS}
-    for name, value in SETTINGS.items():
+    """Apply :data:`SETTINGS` (and :data:`DEFAULTS` the session does not set) to ``spark`` for the
+    duration of a run, then restore the caller's."""
+    before = {name: spark.conf.get(name, None) for name in [*SETTINGS, *DEFAULTS]}
+    wanted = SETTINGS | {name: value for name, value in DEFAULTS.items() if before[name] is None}
+    for name, value in wanted.items():
         spark.conf.set(name, value)
     try:
         yield

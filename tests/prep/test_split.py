@@ -105,3 +105,17 @@ def test_an_entity_split_ignores_the_rest_of_the_table(ids: set[str], data: st.D
     full = dict(prepared(pl.DataFrame({"customer_id": everyone}), split=SPLIT).iter_rows())
     part = dict(prepared(pl.DataFrame({"customer_id": some}), split=SPLIT).iter_rows())
     assert part == {i: full[i] for i in some}
+
+
+def test_a_stratified_split_of_a_parquet_file_in_several_chunks_is_counted(tmp_path: Path, key: str) -> None:
+    frame = pl.DataFrame({"customer_id": [i % 40 for i in range(300)], "label": ["a", "b", "a"] * 100})
+    data = tmp_path / "in.parquet"
+    pl.concat([frame, frame.head(30)], rechunk=False).write_parquet(data)  # once broke the counting plan
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nname: s\ncolumns: {customer_id: pseudonymize}\nlabels: {label: {classes: [a, b]}}\n"
+        "split: {by: customer_id, stratify: label}\n"
+    )
+    result = privprep.apply(policy, data, tmp_path / "out.parquet", audit_log=tmp_path / "a.jsonl")
+    counted = result.record["result"]["prep"]["split"]
+    assert sum(counted["rows"].values()) == 330 and sum(counted["entities"].values()) == 40

@@ -54,6 +54,8 @@ def test_written_outputs_have_the_same_digest_and_verify(
     assert engines[0]["name"] == "polars" and engines[1]["name"] == "spark"
     assert engines[1]["version"].startswith("4.") and engines[1]["partitions"] == 3
     assert on_spark.record["result"]["output"]["rows"] == every_dtype().height
+    scrub = single.record["result"]["scrub"]  # per source column: distinct values and rows matched
+    assert scrub["notes"]["matches"]["email"] > 0 and on_spark.record["result"]["scrub"] == scrub
     assert verify_log(AuditLog(tmp_path / "audit.jsonl")).ok
     assert [r["kind"] for r in records(tmp_path / "audit.jsonl")] == ["started", "finished"] * 2
 

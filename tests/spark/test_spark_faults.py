@@ -70,6 +70,7 @@ def test_a_task_killed_mid_job_is_retried_to_the_same_output(
     written = pl.read_parquet(tmp_path / "out.parquet" / "*.parquet")
     assert_same_rows(pl.read_parquet(tmp_path / "single.parquet"), written)
     assert on_spark.record["result"]["output"]["digest"] == single.record["result"]["output"]["digest"]
+    assert on_spark.record["result"]["scrub"] == single.record["result"]["scrub"]  # the retry counted once
 
 
 def test_a_failed_job_leaves_nothing_at_the_output_and_no_success(
@@ -98,12 +99,3 @@ def test_dp_aggregates_are_refused_before_anything_is_written(spark: Any, tmp_pa
     assert caught.value.code is ReasonCode.DP_INVALID and "docs/dp.md" in str(caught.value)
     assert not out.exists() and not list(tmp_path.glob("*.sqlite"))  # no budget ledger, nothing spent
     assert [r["kind"] for r in records(log)] == ["finished"]
-
-
-def test_training_data_steps_are_refused_before_anything_is_written(spark: Any, tmp_path: Path) -> None:
-    policy = load_policy(POLICIES / "customers-ml.yaml")
-    out, log = tmp_path / "out.parquet", tmp_path / "audit.jsonl"
-    with pytest.raises(PrivprepError) as caught:
-        spark_run(policy, spark.read.parquet(str(SAMPLE)), output=out, key=KEY, audit_log=log)
-    assert caught.value.code is ReasonCode.POLICY_INVALID and "single-machine" in str(caught.value)
-    assert not out.exists() and [r["kind"] for r in records(log)] == ["finished"]
