@@ -95,21 +95,38 @@ def hash_name(name: str) -> int:
     return int.from_bytes(name.encode()[:8].ljust(8, b"\0"), "big")
 
 
-def pick(name: str, locale: str, index: pl.Expr) -> pl.Expr:
-    """The pool value at ``index`` modulo the pool's size (null index → null).
+def slug(name: pl.Expr) -> pl.Expr:
+    """``"María O'Neil"`` → ``"mariaoneil"``: a name inside an address; ``user`` when no ASCII is left."""
+    folded = name.str.normalize("NFKD").str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+    return pl.when(folded.str.len_chars() > 0).then(folded).otherwise(pl.lit("user"))
 
-    The index is cast to an Enum of the (distinct) pool values: unlike gathering from a
-    literal Series, this keeps Polars' streaming engine streaming.
+
+@lru_cache(maxsize=1024)
+def slugs(name: str, locale: str) -> pl.Series:
+    """:func:`slug` of each value of a pool, in the pool's order (two values may share a slug)."""
+    return pool(name, locale).to_frame().select(slug(pl.first())).to_series()
+
+
+def pick(name: str, locale: str, index: pl.Expr, slugged: bool = False) -> pl.Expr:
+    """The pool value at ``index`` modulo the pool's size (null index → null); its :func:`slug`
+    with ``slugged`` (computed once per pool entry, not once per row).
+
+    The index is cast to an Enum of the (distinct) pool values, or replaced by the slug at that
+    position: unlike gathering from a literal Series, both keep Polars' streaming engine streaming.
     """
     values = pool(name, locale)
-    return (index % len(values)).cast(pl.UInt32).cast(pl.Enum(values)).cast(pl.String)
+    position = (index % len(values)).cast(pl.UInt32)
+    if slugged:
+        return position.replace_strict(pl.int_range(len(values), dtype=pl.UInt32, eager=True),
+                                       slugs(name, locale), return_dtype=pl.String)  # fmt: skip
+    return position.cast(pl.Enum(values)).cast(pl.String)
 
 
-def pick_per_row(name: str, locales: pl.Series, index: pl.Series) -> pl.Series:
+def pick_per_row(name: str, locales: pl.Series, index: pl.Series, slugged: bool = False) -> pl.Series:
     """Eager :func:`pick` with a locale per row: one gather per distinct locale of the batch."""
     out = pl.Series(name, [None] * len(index), pl.String)
     for locale in locales.drop_nulls().unique().to_list():
-        values = pool(name, locale)
+        values = (slugs if slugged else pool)(name, locale)
         rows = (locales == locale).fill_null(False)
         picked = values.gather((index.filter(rows) % len(values)).cast(pl.UInt32))
         out = out.scatter(rows.arg_true(), picked)
