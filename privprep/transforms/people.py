@@ -9,11 +9,10 @@ number below 10^6 make them unique with the bound measured in ``bench/bench_fake
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Protocol
 
 import polars as pl
-import pycountry
-from faker.config import AVAILABLE_LOCALES
 
 from privprep.transforms.keyed import hex_int
 from privprep.transforms.pools import FIRST_SLOT, LAST_SLOT, NUMBER_SLOT, pick, pick_per_row
@@ -24,6 +23,7 @@ class Picker(Protocol):
 
     def __call__(self, name: str, index: pl.Expr, slugged: bool = False) -> pl.Expr: ...
 
+
 NUMBERS = 1_000_000  # e-mail / user-name numbers: 0 .. 999,999
 DOB_START, DOB_DAYS = "1940-01-01", 365 * 65
 PREFERRED = {"ES": "es_ES", "BE": "nl_BE", "CH": "de_CH", "IN": "en_IN", "IE": "en_IE", "US": "en_US",
@@ -31,8 +31,13 @@ PREFERRED = {"ES": "es_ES", "BE": "nl_BE", "CH": "de_CH", "IN": "en_IN", "IE": "
 """Country → locale where the country has several Faker locales (otherwise the first one sorted)."""
 
 
+@lru_cache(maxsize=1)
 def country_locales() -> dict[str, str]:
-    """Lower-cased ISO 3166 alpha-2/alpha-3 codes, country names and locale names → Faker locale."""
+    """Lower-cased ISO 3166 alpha-2/alpha-3 codes, country names and locale names → Faker locale
+    (pycountry and Faker's locale list are imported on first use: ``locale_from`` rules only)."""
+    import pycountry
+    from faker.config import AVAILABLE_LOCALES
+
     by_country: dict[str, str] = {}
     for locale in sorted(AVAILABLE_LOCALES):
         country = locale.rsplit("_", 1)[-1]

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import polars as pl
-import pyarrow.parquet as pq
-from faker import Faker
-from faker.providers import BaseProvider
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 POOL_SIZE = 2048  # draws of a pool the shipped file lacks: 2 * POOL_SIZE attempts
 NUMBER_SLOT, FIRST_SLOT, LAST_SLOT = "\x00", "\x01", "\x02"
@@ -25,20 +26,27 @@ streets, cities and companies are drawn as templates, so a pool of a few thousan
 gives millions of distinct values."""
 
 
-class _Slots(BaseProvider):
-    def building_number(self) -> str:
-        return NUMBER_SLOT
+@lru_cache(maxsize=1)
+def _slots() -> type:
+    """A Faker provider whose building numbers and names are the slots (Faker imported on first draw)."""
+    from faker.providers import BaseProvider
 
-    def first_name(self) -> str:
-        return FIRST_SLOT
+    class Slots(BaseProvider):
+        def building_number(self) -> str:
+            return NUMBER_SLOT
 
-    def last_name(self) -> str:
-        return LAST_SLOT
+        def first_name(self) -> str:
+            return FIRST_SLOT
+
+        def last_name(self) -> str:
+            return LAST_SLOT
+
+    return Slots
 
 
 def _template(method: str) -> Callable[[Faker], str]:
     def draw(fake: Faker) -> str:
-        fake.add_provider(_Slots)  # on the pool's own Faker instance, drawn once per (kind, locale)
+        fake.add_provider(_slots())  # on the pool's own Faker instance, drawn once per (kind, locale)
         return str(getattr(fake, method)())
 
     return draw
@@ -73,8 +81,8 @@ def pools_faker_version() -> str | None:
     with resources.as_file(_FILE) as path:
         if not path.exists():
             return None
-        metadata = pq.read_schema(path).metadata or {}
-    return metadata.get(b"faker", b"").decode() or None
+        metadata = pl.read_parquet_metadata(path)
+    return metadata.get("faker") or None
 
 
 @lru_cache(maxsize=1024)
@@ -83,6 +91,8 @@ def pool(name: str, locale: str) -> pl.Series:
     shipped = _shipped(name, locale)
     if shipped is not None:
         return shipped.unique().sort().alias(name)
+    from faker import Faker
+
     faker = Faker(locale)
     faker.seed_instance(hash_name(name))
     draw = DRAWN[name]
