@@ -121,14 +121,15 @@ def pick(name: str, locale: str, index: pl.Expr, slugged: bool = False) -> pl.Ex
     """The pool value at ``index`` modulo the pool's size (null index → null); its :func:`slug`
     with ``slugged`` (computed once per pool entry, not once per row).
 
-    The index is cast to an Enum of the (distinct) pool values, or replaced by the slug at that
-    position: unlike gathering from a literal Series, both keep Polars' streaming engine streaming.
+    The index is cast to an Enum of the (distinct) pool values, or the slugs (not distinct) are
+    gathered per batch: unlike gathering from a literal Series or ``replace_strict``, both keep
+    Polars' streaming engine streaming in constant memory.
     """
     values = pool(name, locale)
     position = (index % len(values)).cast(pl.UInt32)
     if slugged:
-        return position.replace_strict(pl.int_range(len(values), dtype=pl.UInt32, eager=True),
-                                       slugs(name, locale), return_dtype=pl.String)  # fmt: skip
+        named = slugs(name, locale)
+        return position.map_batches(named.gather, return_dtype=pl.String, is_elementwise=True)
     return position.cast(pl.Enum(values)).cast(pl.String)
 
 
