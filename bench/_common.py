@@ -183,17 +183,21 @@ class AnonSampler(threading.Thread):
         return self.peak_kib
 
 
-def _child_env() -> dict[str, str]:
-    root = str(Path(__file__).resolve().parent.parent)
+def _child_env(root: Path | None = None) -> dict[str, str]:
+    """The environment of a child: privprep imported from ``root`` (default: this checkout)."""
+    first = str(root or Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (first, env.get("PYTHONPATH")) if p)
     return env
 
 
-def run_child(module: str | Path, function: str, kwargs: dict[str, Any]) -> Measurement:
-    """Call ``function(**kwargs)`` from the file ``module`` in a fresh interpreter and measure it."""
+def run_child(
+    module: str | Path, function: str, kwargs: dict[str, Any], root: Path | None = None
+) -> Measurement:
+    """Call ``function(**kwargs)`` from the file ``module`` in a fresh interpreter and measure it
+    (with privprep imported from the checkout ``root``, default this one)."""
     args = [sys.executable, str(Path(__file__).resolve()), str(module), function, json.dumps(kwargs)]
-    proc = subprocess.run(args, capture_output=True, text=True, env=_child_env(), check=False)
+    proc = subprocess.run(args, capture_output=True, text=True, env=_child_env(root), check=False)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(_MARK)]
     if proc.returncode != 0 or not lines:
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -201,7 +205,7 @@ def run_child(module: str | Path, function: str, kwargs: dict[str, Any]) -> Meas
     return Measurement(**json.loads(lines[-1][len(_MARK) :]))
 
 
-def run_command(args: list[str], env: dict[str, str] | None = None) -> Measurement:
+def run_command(args: list[str], env: dict[str, str] | None = None, root: Path | None = None) -> Measurement:
     """Run a command line; wall seconds include start-up.
 
     Peak RSS is the child's ``ru_maxrss`` from ``wait4``: on Linux it is at least the caller's RSS
@@ -209,7 +213,7 @@ def run_command(args: list[str], env: dict[str, str] | None = None) -> Measureme
     """
     start = time.perf_counter()
     proc = subprocess.Popen(
-        args, env={**_child_env(), **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        args, env={**_child_env(root), **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     sampler = AnonSampler(proc.pid)
     sampler.start()

@@ -8,13 +8,17 @@ alternating in one run, each side is timed in a fresh child process:
           (pseudonymize, fake name, fake email, mask, generalize, drop; four kept)
 - fakes:  only the two fake columns transformed, plain sink (no audit): isolates Faker-pool cost
 - cli:    ``privprep apply`` as a command (with ``--cli``; includes interpreter start-up)
+- base:   with ``--base DIR``, ``apply`` (and ``cli``) again with privprep imported from another
+          checkout, in the same alternation: a before/after comparison under the same load
 
-Medians are printed with the goals: apply/copy ≤ 2.0, ≥ 1,000,000 fake values/s,
-peak RSS of apply < 2 GiB. ``--breakdown`` also times each touched column alone.
+Medians are printed with the goals (issue 13): apply/copy ≤ 1.8, peak RSS of apply ≤ 1.5× the
+copy's, ≥ 1,000,000 fake values/s, peak RSS of apply < 2 GiB. ``--breakdown`` also times each
+touched column alone.
 
     python bench/bench_apply.py                    # full size (~2-4 minutes)
     python bench/bench_apply.py --rows 200000 --repeat 1
     python bench/bench_apply.py --data /tmp/ppbench --cli --breakdown
+    python bench/bench_apply.py --data /tmp/ppbench --base /path/to/older/checkout
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ TOUCHED = {
 }
 KEPT = ("salary", "city", "label", "score")
 FAKES = ("name", "email")
-GOAL_RATIO, GOAL_FAKES_PER_S, GOAL_PEAK_MIB = 2.0, 1_000_000, 2048
+GOAL_RATIO, GOAL_RSS_RATIO, GOAL_FAKES_PER_S, GOAL_PEAK_MIB = 1.8, 1.5, 1_000_000, 2048
 
 
 # --- run in child processes (see _common.run_child) -------------------------------------------
@@ -89,21 +93,25 @@ def write_policy(folder: Path, name: str, changed: dict[str, str]) -> Path:
     return path
 
 
-def measure(side: str, work: Path, src: Path, policies: dict[str, Path]) -> Measurement:
+def measure(
+    side: str, work: Path, src: Path, policies: dict[str, Path], base: Path | None = None
+) -> Measurement:
+    """One run of ``side``; ``apply (base)`` and ``cli (base)`` import privprep from ``base``."""
     out = work / f"out-{side}.parquet"
     out.unlink(missing_ok=True)
     os.sync()  # start every run without the previous run's dirty pages being written back
-    me = Path(__file__).resolve()
+    me, kind = Path(__file__).resolve(), side.removesuffix(" (base)")
+    root = base if side.endswith(" (base)") else None
     if side == "copy":
         result = run_child(me, "copy", {"src": str(src), "dst": str(out)})
-    elif side == "apply":
-        log = str(work / "audit.jsonl")
+    elif kind == "apply":
+        log = str(work / f"audit-{side}.jsonl")
         result = run_child(me, "apply", {"policy": str(policies["apply"]), "src": str(src), "dst": str(out),
-                                         "log": log})  # fmt: skip
-    elif side == "cli":
+                                         "log": log}, root)  # fmt: skip
+    elif kind == "cli":
         args = [sys.executable, "-m", "privprep", "apply", str(policies["apply"]), str(src), "-o", str(out),
-                "--audit-log", str(work / "audit-cli.jsonl")]  # fmt: skip
-        result = run_command(args, env={KEY_ENV: KEY})
+                "--audit-log", str(work / f"audit-{side}.jsonl")]  # fmt: skip
+        result = run_command(args, env={KEY_ENV: KEY}, root=root)
     else:
         result = run_child(me, "transform", {"policy": str(policies[side]), "src": str(src), "dst": str(out)})
     out.unlink(missing_ok=True)
@@ -125,12 +133,19 @@ def report(rows: int, fakes: int, runs: dict[str, list[Measurement]], file_mib: 
           " 'peak anon' is heap only, sampled every 10 ms)")  # fmt: skip
     ratio, cpu_ratio = wall["apply"] / wall["copy"], cpu["apply"] / cpu["copy"]
     apply_peak = max(m.peak_mib for m in runs["apply"])
+    rss_ratio = apply_peak / max(m.peak_mib for m in runs["copy"])
     print(f"\n  ratio apply / copy        {ratio:6.2f}  goal <= {GOAL_RATIO}  {_ok(ratio <= GOAL_RATIO)}"
           f"   (CPU seconds: {cpu_ratio:.2f})")  # fmt: skip
-    if "cli" in wall:
-        print(
-            f"  ratio cli / copy          {wall['cli'] / wall['copy']:6.2f}  (includes interpreter start-up)"
-        )
+    if "apply (base)" in wall:
+        print(f"  ratio apply (base) / copy {wall['apply (base)'] / wall['copy']:6.2f}"
+              f"   (CPU seconds: {cpu['apply (base)'] / cpu['copy']:.2f})")  # fmt: skip
+    for side in ("cli", "cli (base)"):
+        if side in wall:
+            print(f"  ratio {side} / copy{'':<{14 - len(side)}}{wall[side] / wall['copy']:6.2f}"
+                  "  (includes interpreter start-up)")  # fmt: skip
+    rss_ok = rss_ratio <= GOAL_RSS_RATIO
+    print(f"  peak RSS apply / copy     {rss_ratio:6.2f}  goal <= {GOAL_RSS_RATIO}  {_ok(rss_ok)}"
+          "   (largest peak of each side)")  # fmt: skip
     rate = fakes / max(wall["fakes"] - wall["copy"], 1e-9)
     print(
         f"  fake values/s        {rate:11,.0f}  goal >= {GOAL_FAKES_PER_S:,}  {_ok(rate >= GOAL_FAKES_PER_S)}"
@@ -142,17 +157,19 @@ def report(rows: int, fakes: int, runs: dict[str, list[Measurement]], file_mib: 
     print("      apply (other columns, input/output hashing, profile, audit) charged to the fakes")
     mem_ok = apply_peak < GOAL_PEAK_MIB
     print(f"  peak RSS of apply     {apply_peak:7,.0f} MiB  goal < {GOAL_PEAK_MIB:,} MiB  {_ok(mem_ok)}")
-    stages = {
-        k: median([m.extra["timings"][k] for m in runs["apply"]]) for k in runs["apply"][0].extra["timings"]
-    }
-    print("\n  apply stages (median s, record.result.steps): "
-          + ", ".join(f"{k} {v:.2f}" for k, v in stages.items())
-          + f"; outside stages {wall['apply'] - sum(stages.values()):.2f}")  # fmt: skip
+    print()
+    for side in ("apply", "apply (base)"):
+        if side in runs:
+            names = runs[side][0].extra["timings"]
+            stages = {k: median([m.extra["timings"][k] for m in runs[side]]) for k in names}
+            print(f"  {side} stages (median s, record.result.steps): "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in stages.items())
+                  + f"; outside stages {wall[side] - sum(stages.values()):.2f}")  # fmt: skip
     for side in runs:
         if side.startswith(("only:", "transform")):
             extra_wall, extra_cpu = wall[side] - wall["copy"], cpu[side] - cpu["copy"]
             print(f"  {side:<20} {extra_wall:+7.2f} s wall, {extra_cpu:+7.2f} s cpu over copy")
-    return ratio <= GOAL_RATIO and rate >= GOAL_FAKES_PER_S and mem_ok
+    return ratio <= GOAL_RATIO and rss_ok and rate >= GOAL_FAKES_PER_S and mem_ok
 
 
 def _ok(good: bool) -> str:
@@ -168,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cli", action="store_true", help="also time the privprep command")
     parser.add_argument("--breakdown", action="store_true", help="also time each touched column alone")
+    parser.add_argument(
+        "--base", type=Path, help="another privprep checkout: time apply (and cli) with it too"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="privprep-bench-") as tmp:
         work = Path(tmp)
@@ -179,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             "fakes": write_policy(work, "bench-fakes", {c: TOUCHED[c] for c in FAKES}),
         }
         sides = ["copy", "apply", "fakes"] + (["cli"] if args.cli else [])
+        if args.base:
+            sides += ["apply (base)"] + (["cli (base)"] if args.cli else [])
         if args.breakdown:
             policies["transform: all six"] = write_policy(work, "bench-all", TOUCHED)
             for col, rule in TOUCHED.items():
@@ -189,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.repeat):
             for side in sides:
                 print(f"  run {i + 1}/{args.repeat}: {side} ...", flush=True)
-                runs[side].append(measure(side, work, src, policies))
+                runs[side].append(measure(side, work, src, policies, args.base))
         ok = report(args.rows, fakes, runs, src.stat().st_size / 2**20)
         after, cores = os.getloadavg()[0], os.cpu_count()
         print(f"\n  load average (1 min) before/after: {load:.1f} / {after:.1f} on {cores} cores;"

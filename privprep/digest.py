@@ -24,7 +24,6 @@ import polars_hash as plh  # noqa: F401  (registers the ``chash`` namespace)
 DOMAIN = "privprep-digest-v1\x1f"
 MOD = 1 << 64
 NULL = "~"
-HASH = "__privprep_row_hash"
 
 
 @dataclass(frozen=True)
@@ -65,28 +64,42 @@ def _text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 def _field(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """One value, unambiguous inside a concatenation: ``<length>:<text>``, or ``~`` for null."""
-    text = _text(expr, dtype)
+    return _framed(_text(expr, dtype))
+
+
+def _framed(text: pl.Expr) -> pl.Expr:
     return pl.concat_str([text.str.len_bytes().cast(pl.String), pl.lit(":"), text]).fill_null(NULL)
 
 
-def row_hash(schema: pl.Schema) -> pl.Expr:
-    """Each row's SHA-256, as hex text."""
-    row = pl.concat_str([pl.lit(DOMAIN), *(_field(pl.col(n), d) for n, d in schema.items())])
-    return row.chash.sha2_256().alias(HASH)
+def row_hashes(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Column ``h``: each row's hash, the first 64 bits of its SHA-256 (the digest's 16 first hex digits).
+
+    Each value's text and each row's hash are computed once, as columns of a select: the streaming
+    engine would compute a subexpression used twice (length and text, low and high half) twice.
+    """
+    schema = frame.collect_schema()
+    texts = frame.select(_text(pl.col(n), d).alias(str(i)) for i, (n, d) in enumerate(schema.items()))
+    row = pl.concat_str([pl.lit(DOMAIN), *(_framed(pl.col(str(i))) for i in range(len(schema)))])
+    return texts.select(h=row.chash.sha2_256().str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64))
+
+
+def sums_query(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """A one-row query of ``frame``'s sums (``rows``, and of the row hashes' ``low`` and ``high`` 32 bits)."""
+    h = pl.col("h")
+    return row_hashes(frame).select(
+        pl.len().alias("rows"), (h & 0xFFFF_FFFF).sum().alias("low"), (h // (1 << 32)).sum().alias("high")
+    )
+
+
+def from_sums(sums: pl.DataFrame) -> Partial:
+    """The :class:`Partial` of :func:`sums_query`'s result."""
+    rows, low, high = sums.row(0)
+    return Partial(int(rows), int(low or 0), int(high or 0))
 
 
 def partial(frame: pl.DataFrame | pl.LazyFrame) -> Partial:
-    """The sums over ``frame``'s rows (streamed when lazy).
-
-    The hash is a column of its own before it is cut in two halves: two expressions on one
-    plugin call would each hash every row (Polars does not share the call between them).
-    """
-    lazy = frame.lazy()
-    hashed = lazy.select(row_hash(lazy.collect_schema()))
-    halves = [pl.col(HASH).str.slice(start, 8).str.to_integer(base=16).cast(pl.UInt64) for start in (8, 0)]
-    row = hashed.select(pl.len().alias("rows"), halves[0].sum().alias("low"), halves[1].sum().alias("high"))
-    rows, low, high = row.collect(engine="streaming").row(0)
-    return Partial(int(rows), int(low or 0), int(high or 0))
+    """The sums over ``frame``'s rows (streamed when lazy)."""
+    return from_sums(sums_query(frame.lazy()).collect(engine="streaming"))
 
 
 def content_digest(frame: pl.DataFrame | pl.LazyFrame) -> str:

@@ -34,7 +34,7 @@ from privprep.audit.record import (
     now,
 )
 from privprep.detect.report import ScanReport
-from privprep.digest import path_digest
+from privprep.digest import from_sums, path_digest, sums_query
 from privprep.dp.records import ReleaseRecord
 from privprep.drift.model import DriftSection
 from privprep.errors import PrivprepError, ReasonCode, fail
@@ -239,15 +239,19 @@ def writing(tmp: Path) -> Iterator[None]:
         raise
 
 
-def sink(state: StepState, frame: pl.LazyFrame, tmp: Path, header: Header) -> None:
-    """Stream ``frame`` into ``tmp`` with linking metadata (hive partition folders with ``partition_by``)."""
+def sink(state: StepState, frame: pl.LazyFrame, tmp: Path, header: Header) -> str:
+    """Stream ``frame`` into ``tmp`` with linking metadata (hive partition folders with ``partition_by``);
+    returns the content digest of the rows written, summed in the same streaming pass.
+    """
     spec = state.policy.output
     target = pl.PartitionByKey(tmp, by=spec.partition_by) if spec.partition_by else tmp
     with writing(tmp):
-        frame.sink_parquet(
+        written = frame.sink_parquet(
             target, metadata=state.metadata(header), statistics=True, sync_on_close="data",
-            compression=spec.compression, row_group_size=spec.row_group_size, mkdir=True,
+            compression=spec.compression, row_group_size=spec.row_group_size, mkdir=True, lazy=True,
         )  # fmt: skip
+        _, sums = pl.collect_all([written, sums_query(frame)], engine="streaming")
+    return from_sums(sums).text
 
 
 def write_output(
@@ -272,17 +276,17 @@ def write_output(
         return table, table.lazy()
     tmp = state.temp_for("output")
     with state.step("write") as done:
-        sink(state, frame, tmp, header)
+        digest = sink(state, frame, tmp, header)
         done(_written(tmp))
     if _risk_checks(state.policy):
         kept = apply_checks(state, scan_output(tmp), before)
         if kept is not None:
             with state.step("write") as done:
                 scratch = scratch_path(tmp)
-                sink(state, kept, scratch, header)
+                digest = sink(state, kept, scratch, header)
                 replace(scratch, tmp, aside_path(tmp))
                 done(_written(tmp))
-    state.output = output_info(state.target, tmp)
+    state.output = output_info(state.target, tmp, digest)
     return None, scan_output(tmp)
 
 

@@ -16,6 +16,7 @@ import polars as pl
 
 from privprep.errors import PrivprepError, ReasonCode, fail
 from privprep.io.fingerprint import data_files, fingerprint_files, sha256_file
+from privprep.io.footer import Footer, read_footer
 from privprep.io.memory import open_frame
 from privprep.io.query import open_query
 from privprep.io.source import Data, Source
@@ -151,18 +152,26 @@ def _format(path: Path, files: list[Path], spec: InputSpec) -> str:
 
 def _parquet_rows(path: Path, files: list[Path]) -> int:
     """Rows from the footers; a file that is not Parquet, or has two same-named columns, is refused."""
-    import pyarrow.parquet as pq
-
     rows = 0
     for file in files:
         try:
-            meta = pq.read_metadata(file)
-        except Exception as exc:
-            message = f"input {file if file == path else path} is not readable Parquet ({type(exc).__name__})"
-            raise fail(ReasonCode.INPUT_INVALID, message) from None
-        _unique_names(path, meta.schema.to_arrow_schema().names)
-        rows += meta.num_rows
+            footer = read_footer(file)  # pyarrow only for what this small reader does not take
+        except (OSError, ValueError):
+            footer = _pyarrow_footer(path, file)
+        _unique_names(path, footer.names)
+        rows += footer.rows
     return rows
+
+
+def _pyarrow_footer(path: Path, file: Path) -> Footer:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(file)
+    except Exception as exc:
+        message = f"input {file if file == path else path} is not readable Parquet ({type(exc).__name__})"
+        raise fail(ReasonCode.INPUT_INVALID, message) from None
+    return Footer(meta.num_rows, meta.schema.to_arrow_schema().names)
 
 
 def _unique_names(path: Path, names: list[str]) -> None:

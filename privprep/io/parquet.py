@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from privprep.io.fingerprint import data_files
 
@@ -19,12 +18,8 @@ def read_privprep_metadata(path: Path) -> dict[str, str]:
         if not files:
             return {}
         path = files[0]
-    kv = pq.read_metadata(path).metadata or {}
-    return {
-        k.decode()[len(META_PREFIX) :]: v.decode()
-        for k, v in kv.items()
-        if k.decode().startswith(META_PREFIX)
-    }
+    kv = pl.read_parquet_metadata(path)
+    return {k[len(META_PREFIX) :]: v for k, v in kv.items() if k.startswith(META_PREFIX)}
 
 
 def privprep_metadata(values: dict[str, str]) -> dict[str, str]:
@@ -34,7 +29,7 @@ def privprep_metadata(values: dict[str, str]) -> dict[str, str]:
 def output_rows(path: Path) -> int:
     """Rows of a written Parquet file or dataset folder, from the footers."""
     files = data_files(path) if path.is_dir() else [path]
-    return sum(pq.read_metadata(f).num_rows for f in files)
+    return int(pl.scan_parquet(files).select(pl.len()).collect().item()) if files else 0
 
 
 def scan_output(path: Path) -> pl.LazyFrame:

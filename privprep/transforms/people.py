@@ -9,16 +9,21 @@ number below 10^6 make them unique with the bound measured in ``bench/bench_fake
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import lru_cache
+from typing import Protocol
 
 import polars as pl
-import pycountry
-from faker.config import AVAILABLE_LOCALES
 
 from privprep.transforms.keyed import hex_int
 from privprep.transforms.pools import FIRST_SLOT, LAST_SLOT, NUMBER_SLOT, pick, pick_per_row
 
-Picker = Callable[[str, pl.Expr], pl.Expr]
+
+class Picker(Protocol):
+    """``part(pool, index)``: the pool's value at ``index``, or its :func:`slug` with ``slugged``."""
+
+    def __call__(self, name: str, index: pl.Expr, slugged: bool = False) -> pl.Expr: ...
+
+
 NUMBERS = 1_000_000  # e-mail / user-name numbers: 0 .. 999,999
 DOB_START, DOB_DAYS = "1940-01-01", 365 * 65
 PREFERRED = {"ES": "es_ES", "BE": "nl_BE", "CH": "de_CH", "IN": "en_IN", "IE": "en_IE", "US": "en_US",
@@ -26,8 +31,13 @@ PREFERRED = {"ES": "es_ES", "BE": "nl_BE", "CH": "de_CH", "IN": "en_IN", "IE": "
 """Country → locale where the country has several Faker locales (otherwise the first one sorted)."""
 
 
+@lru_cache(maxsize=1)
 def country_locales() -> dict[str, str]:
-    """Lower-cased ISO 3166 alpha-2/alpha-3 codes, country names and locale names → Faker locale."""
+    """Lower-cased ISO 3166 alpha-2/alpha-3 codes, country names and locale names → Faker locale
+    (pycountry and Faker's locale list are imported on first use: ``locale_from`` rules only)."""
+    import pycountry
+    from faker.config import AVAILABLE_LOCALES
+
     by_country: dict[str, str] = {}
     for locale in sorted(AVAILABLE_LOCALES):
         country = locale.rsplit("_", 1)[-1]
@@ -60,11 +70,11 @@ def known_locale(country: pl.Expr) -> pl.Expr:
 def picker(locale: str | pl.Expr) -> Picker:
     """``pick(pool, index)`` for one locale, or for a locale expression (one per row)."""
     if isinstance(locale, str):
-        return lambda name, index: pick(name, locale, index)
+        return lambda name, index, slugged=False: pick(name, locale, index, slugged)
 
-    def per_row(name: str, index: pl.Expr) -> pl.Expr:
+    def per_row(name: str, index: pl.Expr, slugged: bool = False) -> pl.Expr:
         def run(batch: pl.Series) -> pl.Series:
-            return pick_per_row(name, batch.struct.field("l"), batch.struct.field("i"))
+            return pick_per_row(name, batch.struct.field("l"), batch.struct.field("i"), slugged)
 
         both = pl.struct(i=index, l=locale)
         return pl.when(index.is_not_null()).then(
@@ -74,12 +84,6 @@ def picker(locale: str | pl.Expr) -> Picker:
     return per_row
 
 
-def slug(name: pl.Expr) -> pl.Expr:
-    """``"María O'Neil"`` → ``"mariaoneil"``: a name inside an address; ``user`` when no ASCII is left."""
-    folded = name.str.normalize("NFKD").str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
-    return pl.when(folded.str.len_chars() > 0).then(folded).otherwise(pl.lit("user"))
-
-
 def handle(digest: pl.Expr, part: Picker) -> pl.Expr:
     """``maria.lopez4821``: first, separator, last and number, each from its own slot."""
     draw = hex_int(digest, 24)
@@ -87,7 +91,7 @@ def handle(digest: pl.Expr, part: Picker) -> pl.Expr:
         pl.when(draw % 3 == 0).then(pl.lit(".")).when(draw % 3 == 1).then(pl.lit("_")).otherwise(pl.lit(""))
     )
     number = (draw // 3 % NUMBERS).cast(pl.String)
-    first, last = slug(part("first_name", hex_int(digest, 0))), slug(part("last_name", hex_int(digest, 8)))
+    first, last = part("first_name", hex_int(digest, 0), True), part("last_name", hex_int(digest, 8), True)
     return pl.concat_str([first, separator, last, number])
 
 

@@ -11,24 +11,30 @@ ASCII digits, or an international prefix without a known calling code, become nu
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import polars as pl
-from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from privprep.transforms.identifiers import digit_frame, fill_digits, permute_kept_prefix
 
 MIN_DIGITS, MAX_DIGITS = 4, 18
 KEEP_FIRST = 1  # the national number's first digit: its kind (mobile, geographic) and validity survive
-_CODES = {
-    width: pl.Series([str(c) for c in COUNTRY_CODE_TO_REGION_CODE if len(str(c)) == width])
-    for width in (1, 2, 3)
-}
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[int, pl.Series]:
+    """The calling codes of each width (1-3 digits); phonenumbers is imported on first use only."""
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+    codes = [str(c) for c in COUNTRY_CODE_TO_REGION_CODE]
+    return {width: pl.Series([c for c in codes if len(c) == width]) for width in (1, 2, 3)}
 
 
 def country_code_width(body: pl.Expr) -> pl.Expr:
     """Digits of the calling code that ``body`` (the digits after ``+``/``00``) starts with; 0 if none."""
-    width = pl.lit(0, pl.Int64)
+    width, codes = pl.lit(0, pl.Int64), _codes()
     for w in (3, 2, 1):  # codes are prefix-free: at most one width matches
-        width = pl.when(body.str.slice(0, w).is_in(_CODES[w].implode())).then(w).otherwise(width)
+        width = pl.when(body.str.slice(0, w).is_in(codes[w].implode())).then(w).otherwise(width)
     return width
 
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import privprep
 from privprep import PolicyError
-from privprep.transforms.people import known_locale, slug
+from privprep.transforms.people import known_locale
+from privprep.transforms.pools import slug
 
 PEOPLE = pl.DataFrame(
     {
