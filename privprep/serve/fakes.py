@@ -2,9 +2,9 @@
 
 The expression picks pool entries by 32-bit digest slots (an Enum cast per pick, which costs a
 millisecond to build); here the same pools are Python lists indexed by the same slots. Slugs of
-names (e-mails, user names) are computed once per pool by the operator's own :func:`slug`
-expression, so they are exact whatever Unicode the pool holds. Proven equal by tests/serve and
-checked again by the compile-time probe.
+names (e-mails, user names) are the operator's own per-pool
+:func:`~privprep.transforms.pools.slugs`, so they are exact whatever Unicode the pool holds.
+Proven equal by tests/serve and checked again by the compile-time probe.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-import polars as pl
-
-from privprep.transforms.people import DOB_DAYS, DOB_START, NUMBERS, slug
-from privprep.transforms.pools import FIRST_SLOT, LAST_SLOT, NUMBER_SLOT, pool
+from privprep.transforms.people import DOB_DAYS, DOB_START, NUMBERS
+from privprep.transforms.pools import FIRST_SLOT, LAST_SLOT, NUMBER_SLOT, pool, slugs
 
 Pooled = Callable[[str], Any]  # hex digest → fake
 _DOB_START = dt.date.fromisoformat(DOB_START)
@@ -30,7 +28,7 @@ def _values(name: str, locale: str) -> list[str]:
 
 @lru_cache(maxsize=256)
 def _slugs(name: str, locale: str) -> list[str]:
-    return pool(name, locale).to_frame("v").select(slug(pl.col("v"))).to_series().to_list()
+    return slugs(name, locale).to_list()
 
 
 def _slot(digest: str, start: int, width: int = 8) -> int:
