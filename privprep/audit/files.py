@@ -116,10 +116,13 @@ def _check_named(path: Path, named: Named, tmp: Path | None, result: Verificatio
 def _check_digest(at: str, path: Path, named: Named, result: Verification) -> bool:
     """The content digest recomputed from the file (or folder of part files) against its record."""
     if named.digest is not None:
-        from privprep.digest import path_digest
+        from privprep.digest import path_digest, recorded_scheme
 
+        if (scheme := recorded_scheme(named.digest)) is None:
+            result.problems.append(f"{at}: its record names a digest scheme this version does not know")
+            return False
         try:
-            found = path_digest(path)
+            found = path_digest(path, scheme)
         except Exception:  # unreadable Parquet: its content cannot match
             found = None
         if found != named.digest:
