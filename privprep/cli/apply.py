@@ -80,14 +80,23 @@ def apply(
         out.print(f"  report: {report}")
 
 
-@app.command(epilog=epilog("privprep validate policies/customers.yaml", "privprep validate p.yaml --json"))
+@app.command(
+    epilog=epilog(
+        "privprep validate policies/customers.yaml", "privprep validate p.yaml --json",
+        "privprep validate p.yaml --engine spark",
+    )
+)
 @user_errors
-def validate(policy: Path = PolicyArg, as_json: bool = JsonOption) -> None:
+def validate(
+    policy: Path = PolicyArg,
+    as_json: bool = JsonOption,
+    engine: Engine = typer.Option(Engine.polars, "--engine", help="Also check what this engine refuses."),
+) -> None:
     """Check POLICY; every problem is listed with its YAML path and line."""
     from privprep.policy import load_policy
 
     try:
-        loaded = load_policy(policy)
+        loaded = load_policy(policy, engine=engine.value)
     except PolicyError as exc:
         if as_json:
             _validated(policy, exc)

@@ -36,8 +36,9 @@ _COLON_KEY = re.compile(  # a plain key, ': ', a plain value holding another ': 
 )
 
 
-def load_policy(path: str | Path) -> Policy:
-    """Read and validate a policy file; raises :class:`PolicyError` listing all problems."""
+def load_policy(path: str | Path, engine: str = "polars") -> Policy:
+    """Read and validate a policy file; raises :class:`PolicyError` listing all problems
+    (with ``engine="spark"`` also what that engine refuses)."""
     path = Path(path)
     try:
         with path.open("rb") as fh:
@@ -52,11 +53,12 @@ def load_policy(path: str | Path) -> Policy:
         line = raw[: exc.start].count(b"\n") + 1
         problem = Problem("", "not UTF-8 text", line, ReasonCode.POLICY_INVALID)
         raise PolicyError(f"policy {path} is invalid", [problem]) from None
-    return parse_policy(text, source=str(path))
+    return parse_policy(text, source=str(path), engine=engine)
 
 
-def parse_policy(text: str, source: str = "<policy>") -> Policy:
-    """Validate policy YAML text: the model, then every operator's own checks of its parameters."""
+def parse_policy(text: str, source: str = "<policy>", engine: str = "polars") -> Policy:
+    """Validate policy YAML text: the model, then every operator's own checks of its parameters,
+    then (``engine="spark"``) what that engine refuses."""
     invalid = f"policy {source} is invalid"
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POLICY_BYTES:
         raise PolicyError(invalid, [_located("", _TOO_LONG, None)])
@@ -80,7 +82,7 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
         found += _operator_problems(_valid_parts(data), node)
         problems += sorted(found, key=lambda p: p.line or 0)  # in the order the file reads
     else:
-        problems += _operator_problems(policy, node)
+        problems += _operator_problems(policy, node) + _engine_problems(policy, node, engine)
     if problems:
         lines = text.splitlines()
         problems = [_located(p.where, p.message + _key_hint(lines, p.line), p.line) for p in problems]
@@ -155,6 +157,25 @@ def _operator_problems(policy: Policy, root: yaml.Node | None) -> list[Problem]:
     for loc, problem in [*rule_problems(policy), *prep_problems(policy)]:
         where, line = _locate(loc, root)
         found.append(_located(where, problem.message, line))
+    return found
+
+
+def check_engine(policy: Policy, engine: str) -> None:
+    """Raise :class:`PolicyError` for what ``engine`` refuses in ``policy`` (located in its YAML text)."""
+    node = _compose(policy.source_text) if policy.source_text else None
+    if problems := _engine_problems(policy, node, engine):
+        raise PolicyError(f"--engine {engine} cannot run this policy ({len(problems)} problem(s))", problems)
+
+
+def _engine_problems(policy: Policy, root: yaml.Node | None, engine: str) -> list[Problem]:
+    if engine != "spark":
+        return []
+    from privprep.spark.rules import spark_problems
+
+    found = []
+    for loc, message in spark_problems(policy):  # a policy built in code has no YAML to locate in
+        where, line = _locate(loc, root) if root is not None else (".".join(loc), None)
+        found.append(_located(where, message, line))
     return found
 
 

@@ -23,7 +23,7 @@ def apply_spark(
     input_options: dict[str, Any] | None = None,
 ) -> SparkResult:
     """Apply ``policy`` to the Parquet file or folder ``input`` on a Spark session at ``master``."""
-    loaded = load_policy(policy)
+    loaded = load_policy(policy, engine="spark")  # what Spark refuses, with its lines, before it starts
     formats = {(input_options or {}).get("format"), loaded.input.format} - {None, "parquet"}
     if input is None or loaded.input.duckdb or formats:
         message = "--engine spark reads Parquet files and folders only; convert other inputs first"

@@ -5,7 +5,8 @@ transform, check, write into a staging folder → ``finished`` record → rename
 helpers for the key, the header, the files and the records. Row-local steps are the plan's
 expressions per Arrow batch (:mod:`privprep.spark.batches`); global steps are two-phase
 (:mod:`privprep.spark.stages`, the training-data steps' counts and dedupe in
-:mod:`privprep.spark.prep`). DP releases are refused (see :data:`DP_REFUSED`).
+:mod:`privprep.spark.prep`). DP releases and order-dependent dedupe are refused
+(see :mod:`privprep.spark.rules`).
 """
 
 from __future__ import annotations
@@ -46,10 +47,10 @@ from privprep.engine import (
     _stage_files,
     record_failure,
 )
-from privprep.errors import ReasonCode, fail
 from privprep.io.fingerprint import data_files, fingerprint_files, sha256_file
 from privprep.io.source import Source
 from privprep.plan import Plan, compile_plan
+from privprep.policy.load import check_engine
 from privprep.policy.model import Policy
 from privprep.prep.step import prep_step
 from privprep.profile import PROFILE_ROWS
@@ -58,7 +59,6 @@ from privprep.spark.batches import BatchPlan, ByPartition, Matches, map_batches,
 from privprep.spark.prep import (
     batch_schema,
     deduplicated,
-    refusal,
     row_local,
     spark_measure,
     with_stratified_split,
@@ -81,14 +81,6 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
     from privprep.detect.table import Terms
-
-DP_REFUSED = (
-    "aggregates (DP releases) are refused under --engine spark: a release's privacy guarantee rests on"
-    " OpenDP measuring the whole table in one process with bounded contributions, and a distributed"
-    " pre-aggregation has no proven sensitivity bound in privprep yet (docs/dp.md); run this policy"
-    " with the single-machine engine, or remove its aggregates"
-)
-
 
 @dataclass
 class SparkResult:
@@ -144,11 +136,8 @@ def run(
             deferred = pl.defer(lambda: drawn().frame.collect(), schema=source.schema)  # drawn if needed
             findings = detect_findings(state, dataclasses.replace(source, frame=deferred))
             with state.step("compile") as done:
-                if policy.aggregates is not None:
-                    raise fail(ReasonCode.DP_INVALID, DP_REFUSED)
+                check_engine(policy, "spark")  # what the policy asks that Spark cannot run
                 plan = compile_plan(policy, source.schema, findings)
-                if (refused := refusal(plan.prep, source.schema)) is not None:
-                    raise refused
                 state.warnings.extend(plan.warnings)
                 state.warnings.extend(quasi_identifier_warnings(policy, plan.columns, findings))
                 master = _master(policy, key, plan.needs_key, source)

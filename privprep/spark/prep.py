@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 import polars as pl
 import pyarrow as pa
 
-from privprep.errors import PrivprepError, Problem, ReasonCode
 from privprep.keys import MasterKey
 from privprep.prep.dedupe import comparison
 from privprep.prep.labels import FACTS, count_facts, unknown_spelling
@@ -40,28 +39,6 @@ if TYPE_CHECKING:
 GROUP_ROWS = "__privprep_group_rows"
 CLASS, HASH, VOTES = "__privprep_class", "__privprep_hash", "__privprep_votes"
 ENTITY, POSITION = "__privprep_entity", "__privprep_position"
-ORDER_REFUSED = (
-    "keep: {keep} keeps the {keep} row of each group of duplicates in input order, and a Spark"
-    " frame has no input order (its partitions are file splits, read in any order), so the row kept"
-    " would depend on the layout; under --engine spark use keep: none, or on: all without normalize"
-    " (the duplicates are then equal rows), or run this policy with the single-machine engine"
-)
-
-
-def refusal(prep: PrepPlan | None, schema: pl.Schema) -> PrivprepError | None:
-    """The prep forms Spark cannot run with the single machine's outputs, each named; else ``None``."""
-    if prep is None:
-        return None
-    problems = []
-    dedupe = prep.dedupe
-    if dedupe is not None and dedupe.keep != "none" and (dedupe.normalize or set(prep.subset) != set(schema)):
-        problems.append(Problem("dedupe.keep", ORDER_REFUSED.format(keep=dedupe.keep)))
-    if not problems:
-        return None
-    message = f"--engine spark cannot run this policy's training-data steps ({len(problems)} problem(s))"
-    return PrivprepError(ReasonCode.POLICY_INVALID, message, problems)
-
-
 def row_local(prep: PrepPlan | None, key: MasterKey | None) -> tuple[Steps, tuple[str, ...]]:
     """The batch plan's prep steps (label columns, the split) and the columns they add."""
     if prep is None:
@@ -71,7 +48,7 @@ def row_local(prep: PrepPlan | None, key: MasterKey | None) -> tuple[Steps, tupl
 
 def deduplicated(df: DataFrame, prep: PrepPlan | None) -> DataFrame:
     """``df`` without duplicates as :func:`privprep.prep.dedupe.deduplicate` drops them (forms that
-    :func:`refusal` let through)."""
+    :func:`privprep.spark.rules.spark_problems` let through)."""
     spec = prep.dedupe if prep is not None else None
     if prep is None or spec is None:
         return df

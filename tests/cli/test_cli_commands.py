@@ -68,6 +68,7 @@ def reads(folder: Path) -> Commands:
         {
             "validate": (("validate", POLICIES / "customers.yaml"), here),
             "validate-bad": (("validate", bad), here),
+            "validate-spark": (("validate", POLICIES / "customers-aggregates.yaml", "--engine", "spark"), here),
             "plan": (("plan", POLICIES / "customers.yaml", SAMPLE), here),
             "plan-minimal": (("plan", POLICIES / "minimal.yaml", SAMPLE), here),
             "list": (("audit", "list", "--log", "audit.jsonl"), here),
@@ -97,6 +98,8 @@ def test_validate(reads: Commands) -> None:
     assert "has 2 problem(s)" in message
     assert "columns.email.kind (line 6): unknown fake kind 'emial'; known: name, first_name" in message
     assert "unlisted (line 7): unknown value 'maybe'; known: keep, drop, fail" in message
+    spark = user_error(reads["validate-spark"], 2, "policy_invalid")  # what apply --engine spark refuses
+    assert "aggregates (line " in spark and "refused under --engine spark" in spark
 
 
 def test_plan_prints_every_column(reads: Commands) -> None:

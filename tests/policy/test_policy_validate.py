@@ -172,3 +172,22 @@ def test_privprep_validate_refuses_a_billion_laughs_and_an_unknown_entity(tmp_pa
 @pytest.mark.slow
 def test_privprep_validate_catches_each_case(tmp_path: Path) -> None:
     _validate_each(IDS, tmp_path)
+
+
+SPARK_REFUSED = (
+    HEAD
+    + "columns:\n  email: pseudonymize\n"
+    + "dedupe:\n  on: [email]\n  keep: first\n"
+    + "aggregates:\n  dataset: d\n  privacy_unit: {column: email, max_rows: 1}\n  budget: {epsilon: 1.0}\n"
+    + "  releases:\n    - {name: n, epsilon: 0.5, group_by: [], metrics: [count]}\n"
+)
+
+
+def test_what_spark_refuses_is_a_validate_problem_with_its_line() -> None:
+    """``validate --engine spark`` catches what ``apply --engine spark`` refuses; the default engine runs it."""
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(SPARK_REFUSED, engine="spark")
+    problems = [(p.where, p.line) for p in caught.value.problems]
+    assert problems == [("aggregates", 9), ("dedupe.keep", 7)]
+    assert "input order" in str(caught.value) and "docs/dp.md" in str(caught.value)
+    assert parse_policy(SPARK_REFUSED).dedupe is not None

@@ -96,6 +96,7 @@ def test_dp_aggregates_are_refused_before_anything_is_written(spark: Any, tmp_pa
     out, log = tmp_path / "out.parquet", tmp_path / "audit.jsonl"
     with pytest.raises(PrivprepError) as caught:
         spark_run(policy, spark.read.parquet(str(SAMPLE)), output=out, key=KEY, audit_log=log)
-    assert caught.value.code is ReasonCode.DP_INVALID and "docs/dp.md" in str(caught.value)
+    assert caught.value.code is ReasonCode.POLICY_INVALID and "docs/dp.md" in str(caught.value)
+    assert [(p.where, p.line) for p in caught.value.problems] == [("aggregates", 19)]  # its YAML line
     assert not out.exists() and not list(tmp_path.glob("*.sqlite"))  # no budget ledger, nothing spent
     assert [r["kind"] for r in records(log)] == ["finished"]

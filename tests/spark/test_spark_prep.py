@@ -40,7 +40,7 @@ PREP: dict[str, dict[str, Any]] = {
         "dedupe": {"on": "all", "keep": "first"},
         "split": {"by": "customer_id", "seed_domain": "other"},
     },
-    "every column listed, keep last": {"dedupe": {"on": list(COLUMNS), "keep": "last"}},
+    "all columns, keep last": {"dedupe": {"on": "all", "keep": "last"}},
     "all columns, keep none": {"dedupe": {"on": "all", "keep": "none"}},
     "split alone": {"split": {"by": "customer_id", "column": "fold"}},
     "stratified split after dedupe": {
@@ -120,6 +120,7 @@ def test_unknown_labels_under_fail_stop_the_run_before_anything_is_written(
     ("prep", "where"),
     [
         ({"dedupe": {"on": ["customer_id"], "keep": "first"}}, "dedupe.keep"),
+        ({"dedupe": {"on": list(COLUMNS), "keep": "last"}}, "dedupe.keep"),  # decided without the schema
         ({"dedupe": {"on": "all", "keep": "last", "normalize": {"comment": ["strip"]}}}, "dedupe.keep"),
     ],
 )  # fmt: skip
