@@ -18,6 +18,8 @@ from core_helpers import KEY, POLICIES, SAMPLE, finished, records, run_cli
 
 import privprep
 
+AGGREGATES = POLICIES / "customers-aggregates.yaml"
+
 pytestmark = pytest.mark.slow  # every test here runs the CLI as a subprocess (a few seconds each)
 
 Commands = dict[str, subprocess.CompletedProcess[str]]
@@ -68,7 +70,7 @@ def reads(folder: Path) -> Commands:
         {
             "validate": (("validate", POLICIES / "customers.yaml"), here),
             "validate-bad": (("validate", bad), here),
-            "validate-spark": (("validate", POLICIES / "customers-aggregates.yaml", "--engine", "spark"), here),
+            "validate-spark": (("validate", AGGREGATES, "--engine", "spark"), here),
             "plan": (("plan", POLICIES / "customers.yaml", SAMPLE), here),
             "plan-minimal": (("plan", POLICIES / "minimal.yaml", SAMPLE), here),
             "list": (("audit", "list", "--log", "audit.jsonl"), here),

@@ -184,7 +184,7 @@ SPARK_REFUSED = (
 
 
 def test_what_spark_refuses_is_a_validate_problem_with_its_line() -> None:
-    """``validate --engine spark`` catches what ``apply --engine spark`` refuses; the default engine runs it."""
+    """``validate --engine spark`` catches what ``apply --engine spark`` refuses; polars runs it."""
     with pytest.raises(PolicyError) as caught:
         parse_policy(SPARK_REFUSED, engine="spark")
     problems = [(p.where, p.line) for p in caught.value.problems]
