@@ -1,20 +1,26 @@
 """Order-independent digest of a table's content, the same whichever engine wrote it.
 
-Each row is written as one canonical text, hashed with SHA-256, and the first 64 bits of the
-hashes are summed modulo 2^64. Row order, partitioning and file layout do not change it; any
-changed, added or removed row does. The single-machine engine and the Spark engine record it for
-their output, and ``audit verify`` recomputes it from the files.
+Each row is hashed to 64 bits and the row hashes are summed modulo 2^64. Row order, partitioning
+and file layout do not change it; any changed, added or removed row does (by accident: it is no
+commitment against someone who crafts rows, see below). The single-machine engine and the Spark
+engine record it for their output, and ``audit verify`` recomputes it from the files.
 
-The text of a row (scheme ``sum64v2``, what runs record): a domain prefix, then each value's text
-(binary as hex, nested values with each element length-prefixed), joined by ``US ,`` where US is
-the unit separator U+001F; a null is ``US ~``, and a US inside a text value is doubled, so the
-row text reads back into the same values one way only. Texts of numbers, dates and binary hold
-no US and are not escaped. Records written before it hold scheme ``sum64``, every value
-length-prefixed (``<bytes>:<text>``, ``~`` for null); ``audit verify`` recomputes the scheme a
-record names.
+A row's hash (scheme ``sum64v3``, what runs record): each value's canonical text (numbers and
+dates as Polars prints them, binary as hex, nested values with each element length-prefixed) is
+hashed with XXH3-64, a null is the constant ``NULL_HASH``; starting from ``START``, each column in
+order folds in as ``acc = (acc XOR h) * MIX`` (wrapping), and the row hash is ``fmix64(acc)``
+(MurmurHash3's finalizer). Values are hashed one by one, so no separator or escape is needed, and
+any XXH3 implementation recomputes it (``tests/audit/test_digest.py`` does, with ``xxhash``).
+Records written before it hold ``sum64v2`` (values joined by ``US ,``, US the unit separator
+U+001F, doubled inside texts, null ``US ~``; first 64 bits of the SHA-256 of that row text) or
+``sum64`` (every value length-prefixed, ``<bytes>:<text>``, ``~`` for null); ``audit verify``
+recomputes the scheme a record names. ``sum64v3`` costs about a quarter of ``sum64v2`` on a
+32-column table: joining a row's texts into one string was most of the cost.
 
 The digest is a fingerprint of the *output*, which whoever holds the files can read anyway;
-its hash is public (no key), so a reviewer can check it without the master key.
+its hash is public (no key), so a reviewer can check it without the master key. Whoever can write
+the files can also craft rows that restore a sum of 64-bit hashes (with SHA-256 rows as with
+XXH3 ones), so the signed record's file SHA-256 values, not this digest, prove a file unchanged.
 
 >>> content_digest(pl.DataFrame({"a": [1, 2]})) == content_digest(pl.DataFrame({"a": [2, 1]}))
 True
@@ -25,12 +31,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-import polars_hash as plh  # noqa: F401  (registers the ``chash`` namespace)
+import polars_hash as plh  # noqa: F401  (registers the ``chash`` and ``nchash`` namespaces)
 
 MOD = 1 << 64
 NULL = "~"  # a null element inside a nested value (both schemes), and a null value of scheme sum64
 US = "\x1f"
-SCHEME, DOMAINS = "sum64v2", {"sum64v2": "privprep-digest-v2", "sum64": "privprep-digest-v1\x1f"}
+SCHEME, DOMAINS = "sum64v3", {"sum64v2": "privprep-digest-v2", "sum64": "privprep-digest-v1\x1f"}
+SCHEMES = (SCHEME, *DOMAINS)  # every scheme ``audit verify`` recomputes, newest first
+START = 0x7072_6976_7072_6570  # "privprep" in ASCII: a row hash's start
+NULL_HASH = 0x6E75_6C6C_6E75_6C6C  # "nullnull": a null value's hash
+MIX = 0x9E37_79B9_7F4A_7C15  # odd (2^64 / golden ratio): a bijection of acc per column
+FMIX = (0xFF51_AFD7_ED55_8CCD, 0xC4CE_B9FE_1A85_EC53)
 
 
 @dataclass(frozen=True)
@@ -87,8 +98,29 @@ def _escaped(text: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return (text.str.replace_all(US, US + US, literal=True) if free else text).fill_null(US + NULL)
 
 
+def _u64(value: int) -> pl.Expr:
+    return pl.lit(value, dtype=pl.UInt64)
+
+
+def _fmix64(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """MurmurHash3's 64-bit finalizer of column ``h`` (every input bit moves every output bit); one
+    select a step, as each step reads ``h`` twice and an expression would repeat its whole input."""
+    h = pl.col("h")
+    for multiplier in FMIX:
+        frame = frame.select(h=(h ^ (h // (1 << 33))) * _u64(multiplier))
+    return frame.select(h=h ^ (h // (1 << 33)))
+
+
+def _folded(columns: int) -> pl.Expr:
+    """The ``sum64v3`` fold of columns ``"0"`` … holding the values' texts (before :func:`_fmix64`)."""
+    acc = _u64(START)
+    for i in range(columns):
+        acc = (acc ^ pl.col(str(i)).nchash.xxh3_64().fill_null(_u64(NULL_HASH))) * _u64(MIX)
+    return acc
+
+
 def row_hashes(frame: pl.LazyFrame, scheme: str = SCHEME) -> pl.LazyFrame:
-    """Column ``h``: each row's hash, the first 64 bits of its SHA-256 (the digest's 16 first hex digits).
+    """Column ``h``: each row's 64-bit hash under ``scheme``.
 
     Each value's text and each row's hash are computed once, as columns of a select: the streaming
     engine would compute a subexpression used twice (length and text, low and high half) twice.
@@ -96,6 +128,8 @@ def row_hashes(frame: pl.LazyFrame, scheme: str = SCHEME) -> pl.LazyFrame:
     schema = frame.collect_schema()
     texts = frame.select(_text(pl.col(n), d).alias(str(i)) for i, (n, d) in enumerate(schema.items()))
     if scheme == SCHEME:
+        return _fmix64(texts.select(h=_folded(len(schema))))
+    if scheme == "sum64v2":
         values = [_escaped(pl.col(str(i)), d) for i, d in enumerate(schema.values())]
         row = pl.concat_str([pl.lit(DOMAINS[scheme]), *values], separator=US + ",")
     else:
@@ -141,4 +175,4 @@ def path_digest(path: Path, scheme: str = SCHEME) -> str:
 def recorded_scheme(digest: str) -> str | None:
     """The scheme a recorded digest names, or ``None`` for one this version does not know."""
     scheme = digest.partition(":")[0]
-    return scheme if scheme in DOMAINS else None
+    return scheme if scheme in SCHEMES else None

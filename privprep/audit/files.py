@@ -24,7 +24,7 @@ class Named:
     number: int
     what: str  # "output" | "DP release"
     sha256: str | None
-    digest: str | None = None  # content digest (privprep.digest); the only check of a folder output
+    digest: str | None = None  # content digest (privprep.digest), checked after the files
 
 
 @dataclass
@@ -92,7 +92,10 @@ def _collect(records: list[dict[str, Any]], result: Verification) -> Runs:
 def _check_named(path: Path, named: Named, tmp: Path | None, result: Verification) -> bool:
     """The file against its record (``tmp``: its run's temp file for it); ``True`` when it matches."""
     at = f"record {named.number}: {named.what} {path}"
-    if named.digest is not None and path.is_dir():
+    if named.digest is not None and path.is_dir():  # a folder: its part files, then their content
+        if named.sha256 is not None and file_sha256(path) != named.sha256:
+            result.problems.append(f"{at} was modified after the run")
+            return False
         return _check_digest(at, path, named, result)
     found = file_sha256(path)
     if found is None and tmp is not None and file_sha256(tmp) == named.sha256:

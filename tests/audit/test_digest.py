@@ -8,10 +8,21 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from privprep.digest import Partial, content_digest, partial, path_digest, recorded_scheme
+from privprep.digest import (
+    FMIX,
+    MIX,
+    NULL_HASH,
+    START,
+    Partial,
+    content_digest,
+    partial,
+    path_digest,
+    recorded_scheme,
+)
 
 EVERY = pl.DataFrame(
     {
@@ -46,7 +57,7 @@ def test_order_and_split_do_not_change_the_digest(values: list[tuple[int | None,
 
 def test_every_dtype_has_a_digest_and_each_value_counts() -> None:
     base = content_digest(EVERY)
-    assert base.startswith("sum64v2:") and len(base) == len("sum64v2:") + 16
+    assert base.startswith("sum64v3:") and len(base) == len("sum64v3:") + 16
     for column in EVERY.columns:
         changed = EVERY.with_columns(pl.col(column).shift(1))  # one column's values move to other rows
         assert content_digest(changed) != base, column
@@ -91,12 +102,48 @@ def test_a_row_text_reads_back_one_way_only(left: tuple, right: tuple) -> None:
     assert (digests[0] == digests[1]) == (left == right)
 
 
-def test_records_of_the_first_scheme_are_still_recomputed(tmp_path: Path) -> None:
-    """Runs recorded before ``sum64v2`` hold ``sum64`` digests; ``audit verify`` recomputes those."""
+def test_records_of_earlier_schemes_are_still_recomputed(tmp_path: Path) -> None:
+    """Runs recorded before ``sum64v3`` hold ``sum64v2`` or ``sum64``; ``audit verify`` recomputes those."""
     EVERY.write_parquet(tmp_path / "old.parquet")
     assert path_digest(tmp_path / "old.parquet", "sum64") == "sum64:1b6fc447ac0e2b34"  # as recorded then
+    assert path_digest(tmp_path / "old.parquet", "sum64v2") == "sum64v2:d368033ba1038040"
     assert recorded_scheme("sum64:1b6fc447ac0e2b34") == "sum64"
-    assert recorded_scheme(content_digest(EVERY)) == "sum64v2"
+    assert recorded_scheme("sum64v2:d368033ba1038040") == "sum64v2"
+    assert recorded_scheme(content_digest(EVERY)) == "sum64v3"
     assert recorded_scheme("md5:00") is None
     with pytest.raises(ValueError, match="two digest schemes"):
         partial(EVERY, "sum64") + partial(EVERY)
+
+
+def _reference(frame: pl.DataFrame) -> str:
+    """``sum64v3`` recomputed in plain Python with the ``xxhash`` package, as a reviewer would."""
+    mask = (1 << 64) - 1
+    total = 0
+    for row in frame.select(pl.all().cast(pl.String)).iter_rows():
+        acc = START
+        for text in row:
+            h = NULL_HASH if text is None else xxhash.xxh3_64_intdigest(text.encode())
+            acc = ((acc ^ h) * MIX) & mask
+        for multiplier in FMIX:
+            acc = ((acc ^ (acc >> 33)) * multiplier) & mask
+        total = (total + (acc ^ (acc >> 33))) & mask
+    return f"sum64v3:{total:016x}"
+
+
+SCALARS = st.lists(
+    st.tuples(
+        st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
+        st.one_of(st.none(), st.text()),
+        st.one_of(st.none(), st.floats(allow_nan=False)),
+        st.one_of(st.none(), st.dates()),
+    ),
+    max_size=20,
+)
+
+
+@given(SCALARS)
+@settings(max_examples=50, deadline=None)
+def test_any_xxh3_implementation_recomputes_the_digest(values: list[tuple]) -> None:
+    schema = {"i": pl.Int64, "s": pl.String, "f": pl.Float64, "d": pl.Date}
+    frame = pl.DataFrame(values, schema=schema, orient="row")
+    assert content_digest(frame) == _reference(frame)

@@ -17,6 +17,7 @@ from io_helpers import FRAME, POLICY, expected, run
 import privprep
 from privprep import PrivprepError, ReasonCode
 from privprep.audit import AuditLog, verify_log
+from privprep.digest import path_digest
 from privprep.policy.inputs import OutputSpec
 
 PARTITIONED = POLICY.model_copy(update={"output": OutputSpec(partition_by=["split"], row_group_size=2)})
@@ -51,6 +52,17 @@ def test_a_rerun_replaces_the_folder_and_an_edit_is_caught(tmp_path: Path) -> No
     file = next((tmp_path / "out").rglob("*.parquet"))
     pl.read_parquet(file).head(1).write_parquet(file)
     assert not verify_log(AuditLog(second.audit_log)).ok
+
+
+def test_a_part_file_rewritten_with_the_same_rows_is_caught_by_its_hash(tmp_path: Path) -> None:
+    """The content digest is no commitment; the recorded SHA-256 of each part file is."""
+    FRAME.write_parquet(tmp_path / "in.parquet")
+    result = run(tmp_path / "in.parquet", tmp_path / "out", policy=PARTITIONED)
+    file = next((tmp_path / "out").rglob("*.parquet"))
+    pl.read_parquet(file).write_parquet(file, compression="gzip")
+    assert path_digest(tmp_path / "out") == result.record["result"]["output"]["digest"]
+    found = verify_log(AuditLog(result.audit_log))
+    assert not found.ok and any("was modified after the run" in p for p in found.problems)
 
 
 def test_a_folder_holding_other_files_is_refused(tmp_path: Path) -> None:
