@@ -14,7 +14,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from privprep.keys import MasterKey
 
@@ -38,7 +37,7 @@ class Signer:
 
     @property
     def public(self) -> bytes:
-        return self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return self.private.public_key().public_bytes_raw()  # no serialization module: 40 ms of import
 
     @property
     def pubkey(self) -> str:
