@@ -53,24 +53,25 @@ class Mask(Spec):
 class Pseudonymize(Spec):
     """Keyed HMAC-SHA256 token; columns sharing a ``domain`` share tokens.
 
-    ``format``: ``hex`` (a String of ``length`` hex characters, 4·length bits), ``binary`` (the
-    same bits as ``length / 2`` bytes) or ``int64`` (the first 64 bits as a signed Int64).
+    ``format``: ``hex`` (a String of ``length`` hex characters, 4·length bits), ``base32`` (the
+    same bits as ``length / 2`` bytes in RFC 4648 base32, lower case, unpadded: 26 characters for
+    the default 128 bits), ``binary`` (those bytes) or ``int64`` (the first 64 bits as a signed Int64).
     """
 
     action: Literal["pseudonymize"] = "pseudonymize"
     domain: Domain | None = None
     length: int = Field(32, ge=16, le=64, description="hex characters kept")
     prefix: str = ""
-    format: Literal["hex", "binary", "int64"] = "hex"
+    format: Literal["hex", "base32", "binary", "int64"] = "hex"
 
     @model_validator(mode="after")
     def _fits_format(self) -> Pseudonymize:
-        if self.format != "hex" and self.prefix:
-            raise ValueError(f"prefix applies only to format: hex (got format: {self.format})")
+        if self.format not in ("hex", "base32") and self.prefix:
+            raise ValueError(f"prefix applies only to format: hex or base32 (got format: {self.format})")
         if self.format == "int64" and "length" in self.model_fields_set:
             raise ValueError("length does not apply to format: int64 (always 64 bits)")
-        if self.format == "binary" and self.length % 2:
-            raise ValueError("format: binary needs an even length (two hex characters per byte)")
+        if self.format in ("binary", "base32") and self.length % 2:
+            raise ValueError(f"format: {self.format} needs an even length (two hex characters per byte)")
         return self
 
 

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import math
 import re
+from base64 import b32encode
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -99,6 +100,10 @@ def _mask(rule: Any, ctx: Context) -> RowFn | None:
     return mask
 
 
+def _base32(data: bytes) -> str:
+    return b32encode(data).decode().rstrip("=").lower()
+
+
 @twin("pseudonymize")
 def _pseudonymize(rule: Any, ctx: Context) -> RowFn | None:
     name, as_text = ctx.column, text_twin(ctx.dtype)
@@ -109,6 +114,7 @@ def _pseudonymize(rule: Any, ctx: Context) -> RowFn | None:
     token: Callable[[str], Any] = {
         "hex": lambda text: prefix + digest(text)[:length],
         "binary": lambda text: bytes.fromhex(digest(text)[:length]),
+        "base32": lambda text: prefix + _base32(bytes.fromhex(digest(text)[:length])),
         "int64": lambda text: int.from_bytes(bytes.fromhex(digest(text)[:16]), "big", signed=True),
     }[rule.format]
 

@@ -14,7 +14,8 @@ def pseudonym_expr(
 ) -> pl.Expr:
     """``prefix`` + the first ``length`` hex characters of HMAC(key, value); nulls stay null.
 
-    ``format="binary"``: those characters' bytes; ``"int64"``: the first 16 as a signed 64-bit integer.
+    ``format="binary"``: those characters' bytes; ``"base32"``: those bytes in base32 (with
+    ``prefix``); ``"int64"``: the first 16 as a signed 64-bit integer.
     """
     digest = hmac_hex(expr, key_hex)
     if format == "int64":
@@ -22,7 +23,27 @@ def pseudonym_expr(
     token = digest.str.slice(0, length)
     if format == "binary":
         return token.str.decode("hex")
+    if format == "base32":
+        token = base32(digest, length // 2)
     return pl.concat_str([pl.lit(prefix), token]) if prefix else token
+
+
+BASE32 = pl.Enum(list("abcdefghijklmnopqrstuvwxyz234567"))  # RFC 4648's alphabet, lower case
+
+
+def base32(digest: pl.Expr, size: int) -> pl.Expr:
+    """The first ``size`` bytes of a hex ``digest`` in unpadded lower-case base32 (RFC 4648):
+    five bytes at a time as one integer, eight 5-bit characters each; a last shorter group is
+    padded with zero bits to whole characters, as ``base64.b32encode`` does before its ``=``."""
+    chars = []
+    for start in range(0, size, 5):
+        group = min(5, size - start)
+        count = -(-8 * group // 5)  # characters for 8·group bits
+        bits = digest.str.slice(2 * start, 2 * group).str.to_integer(base=16, dtype=pl.UInt64)
+        bits = bits * (1 << (5 * count - 8 * group))
+        for i in range(count):
+            chars.append((bits // (1 << (5 * (count - 1 - i))) % 32).cast(pl.UInt32).cast(BASE32))
+    return pl.concat_str(chars)
 
 
 def pseudonym_values(values: pl.Series, key_hex: str, length: int = 32, prefix: str = "") -> pl.Series:

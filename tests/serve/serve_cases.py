@@ -45,6 +45,7 @@ CASES: list[tuple[str, Any, Any, st.SearchStrategy[Any] | None]] = [
     ("p_f32", pl.Float32, "pseudonymize", None),
     ("p_int64", pl.String, {"action": "pseudonymize", "format": "int64"}, None),
     ("p_bin", pl.Int64, {"action": "pseudonymize", "format": "binary", "length": 20, "domain": "ids"}, None),
+    ("p_b32", pl.String, {"action": "pseudonymize", "format": "base32", "length": 22, "prefix": "c_"}, None),
     ("f_name", pl.String, {"action": "fake", "kind": "name"}, None),
     ("f_email", pl.String, {"action": "fake", "kind": "email", "domain": "ids"}, None),
     ("f_dob", pl.Date, {"action": "fake", "kind": "date_of_birth"}, None),

@@ -84,7 +84,7 @@ EVERY_OPERATOR: dict[str, Any] = {
     "phone": {"action": "fake", "kind": "phone"},
     "code": {"action": "mask", "keep_last": 2},
     "secret": "redact",
-    "tiny": "pseudonymize",
+    "tiny": {"action": "pseudonymize", "format": "base32", "prefix": "t_"},
     "small": "keep",
     "age": {"action": "generalize", "bins": [18, 30, 45, 65]},
     "salary": {"action": "generalize", "round_to": 1000},
