@@ -72,15 +72,12 @@ def applied(policy: privprep.Policy, rows: list[dict], schema: pl.Schema, log: P
         st.fixed_dictionaries({n: st.none() | TEXT | PHONES for n in FAKES}), min_size=1, max_size=8
     )
 )
-def test_every_fake_kind(tmp_path_factory: pytest.TempPathFactory, batch: list[dict]) -> None:
-    folder = tmp_path_factory.mktemp("fakes")
-    policy = make_policy(FAKES, unlisted="fail")
-    with privprep.compile(policy, key=KEY, schema=FAKE_SCHEMA, audit_log=folder / "s.jsonl") as t:
-        assert t.warnings == [] and t._slow == []  # every kind runs the operator's own function
-        assert (
-            differences(t.transform_batch(batch), applied(policy, batch, FAKE_SCHEMA, folder / "a.jsonl"))
-            == []
-        )
+def test_every_fake_kind(fakes: tuple, folder: Path, batch: list[dict]) -> None:
+    """One transformer for every example (compiling one, twin checks included, takes about 1 s)."""
+    policy, t = fakes
+    assert t.warnings == [] and t._slow == []  # every kind runs the operator's own function
+    expected = applied(policy, batch, FAKE_SCHEMA, folder / "a.jsonl")
+    assert differences(t.transform_batch(batch), expected) == []
 
 
 @settings(SETTINGS, max_examples=15)
@@ -96,13 +93,9 @@ def test_every_fake_kind(tmp_path_factory: pytest.TempPathFactory, batch: list[d
         }
     )
 )
-def test_scrub_looks_for_the_records_own_values(
-    tmp_path_factory: pytest.TempPathFactory, record: dict
-) -> None:
-    folder = tmp_path_factory.mktemp("scrub")
-    policy = make_policy(SCRUB, unlisted="fail")
-    with privprep.compile(policy, key=KEY, schema=SCRUB_SCHEMA, audit_log=folder / "s.jsonl") as t:
-        got = t.transform(record)
+def test_scrub_looks_for_the_records_own_values(scrubs: tuple, folder: Path, record: dict) -> None:
+    policy, t = scrubs
+    got = t.transform(record)
     assert differences([got], applied(policy, [record], SCRUB_SCHEMA, folder / "a.jsonl")) == []
     if record["note"] is not None:
         assert record["name"] not in got["note"] and record["email"] not in got["note"]
