@@ -17,15 +17,19 @@ def pseudonym_expr(
     ``format="binary"``: those characters' bytes; ``"base32"``: those bytes in base32 (with
     ``prefix``); ``"int64"``: the first 16 as a signed 64-bit integer.
     """
-    digest = hmac_hex(expr, key_hex)
+    return token(hmac_hex(expr, key_hex), length, prefix, format)
+
+
+def token(digest: pl.Expr, length: int = 32, prefix: str = "", format: str = "hex") -> pl.Expr:
+    """:func:`pseudonym_expr` of a hex HMAC ``digest`` (base32 reads it many times: pass a column)."""
     if format == "int64":
         return digest.str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64).reinterpret(signed=True)
-    token = digest.str.slice(0, length)
+    kept = digest.str.slice(0, length)
     if format == "binary":
-        return token.str.decode("hex")
+        return kept.str.decode("hex")
     if format == "base32":
-        token = base32(digest, length // 2)
-    return pl.concat_str([pl.lit(prefix), token]) if prefix else token
+        kept = base32(digest, length // 2)
+    return pl.concat_str([pl.lit(prefix), kept]) if prefix else kept
 
 
 BASE32 = pl.Enum(list("abcdefghijklmnopqrstuvwxyz234567"))  # RFC 4648's alphabet, lower case
@@ -53,5 +57,7 @@ def pseudonym_values(values: pl.Series, key_hex: str, length: int = 32, prefix: 
 
 @register("pseudonymize", rule=Pseudonymize, keyed=True, dtypes=SCALAR)
 def pseudonymize(expr: pl.Expr, rule: Pseudonymize, ctx: Context) -> pl.Expr:
-    key_hex = ctx.column_key("pseudonymize", rule.domain)
-    return pseudonym_expr(expr, key_hex, rule.length, rule.prefix, rule.format)
+    digest = hmac_hex(expr, ctx.column_key("pseudonymize", rule.domain))
+    if rule.format == "base32":  # read once per character: computed once, in the first projection
+        digest = ctx.stage(digest)
+    return token(digest, rule.length, rule.prefix, rule.format)
