@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 
 from privprep.policy.columns import Pseudonymize
@@ -17,11 +19,7 @@ def pseudonym_expr(
     ``format="binary"``: those characters' bytes; ``"base32"``: those bytes in base32 (with
     ``prefix``); ``"int64"``: the first 16 as a signed 64-bit integer.
     """
-    return token(hmac_hex(expr, key_hex), length, prefix, format)
-
-
-def token(digest: pl.Expr, length: int = 32, prefix: str = "", format: str = "hex") -> pl.Expr:
-    """:func:`pseudonym_expr` of a hex HMAC ``digest`` (base32 reads it many times: pass a column)."""
+    digest = hmac_hex(expr, key_hex)
     if format == "int64":
         return digest.str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64).reinterpret(signed=True)
     kept = digest.str.slice(0, length)
@@ -36,18 +34,27 @@ BASE32 = pl.Enum(list("abcdefghijklmnopqrstuvwxyz234567"))  # RFC 4648's alphabe
 
 
 def base32(digest: pl.Expr, size: int) -> pl.Expr:
-    """The first ``size`` bytes of a hex ``digest`` in unpadded lower-case base32 (RFC 4648):
-    five bytes at a time as one integer, eight 5-bit characters each; a last shorter group is
-    padded with zero bits to whole characters, as ``base64.b32encode`` does before its ``=``."""
-    chars = []
-    for start in range(0, size, 5):
-        group = min(5, size - start)
-        count = -(-8 * group // 5)  # characters for 8·group bits
-        bits = digest.str.slice(2 * start, 2 * group).str.to_integer(base=16, dtype=pl.UInt64)
-        bits = bits * (1 << (5 * count - 8 * group))
-        for i in range(count):
-            chars.append((bits // (1 << (5 * (count - 1 - i))) % 32).cast(pl.UInt32).cast(BASE32))
-    return pl.concat_str(chars)
+    """The first ``size`` bytes of a hex ``digest`` in unpadded lower-case base32 (RFC 4648)."""
+    return digest.map_batches(partial(_base32_batch, size=size), return_dtype=pl.String, is_elementwise=True)
+
+
+def _base32_batch(digests: pl.Series, size: int) -> pl.Series:
+    """:func:`base32` of one batch: five bytes at a time as one integer column, eight 5-bit characters
+    each; a last shorter group is padded with zero bits to whole characters, as ``base64.b32encode``
+    does before its ``=``. Each group is parsed once per batch, then read once per character."""
+    groups = [(start, min(5, size - start)) for start in range(0, size, 5)]
+    counts = [-(-8 * n // 5) for _, n in groups]  # characters for 8·n bits
+    parsed = digests.to_frame("d").select(
+        (pl.col("d").str.slice(2 * start, 2 * n).str.to_integer(base=16, dtype=pl.UInt64)
+         * (1 << (5 * count - 8 * n))).alias(str(start))
+        for (start, n), count in zip(groups, counts, strict=True)
+    )  # fmt: skip
+    chars = [
+        (pl.col(str(start)) // (1 << (5 * (count - 1 - i))) % 32).cast(pl.UInt32).cast(BASE32)
+        for (start, _), count in zip(groups, counts, strict=True)
+        for i in range(count)
+    ]
+    return parsed.select(pl.concat_str(chars)).to_series().alias(digests.name)
 
 
 def pseudonym_values(values: pl.Series, key_hex: str, length: int = 32, prefix: str = "") -> pl.Series:
@@ -57,7 +64,5 @@ def pseudonym_values(values: pl.Series, key_hex: str, length: int = 32, prefix: 
 
 @register("pseudonymize", rule=Pseudonymize, keyed=True, dtypes=SCALAR)
 def pseudonymize(expr: pl.Expr, rule: Pseudonymize, ctx: Context) -> pl.Expr:
-    digest = hmac_hex(expr, ctx.column_key("pseudonymize", rule.domain))
-    if rule.format == "base32":  # read once per character: computed once, in the first projection
-        digest = ctx.stage(digest)
-    return token(digest, rule.length, rule.prefix, rule.format)
+    key_hex = ctx.column_key("pseudonymize", rule.domain)
+    return pseudonym_expr(expr, key_hex, rule.length, rule.prefix, rule.format)
